@@ -1,0 +1,190 @@
+"""The map of French territories (INSEE COG) and the tenant built on it."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from territoria.territories.enums import CollectiviteKind, EpciKind
+
+
+class Region(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+
+    class Meta:
+        verbose_name = _("région")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Departement(models.Model):
+    code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region = models.ForeignKey(Region, models.PROTECT, related_name="departements")
+
+    class Meta:
+        verbose_name = _("département")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class Epci(models.Model):
+    """An EPCI à fiscalité propre, keyed by its SIREN."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=5, choices=EpciKind.choices)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    search_text = models.CharField(max_length=250, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCI")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(models.Model):
+    """A current commune of the COG, keyed by its INSEE code."""
+
+    code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    postal_codes = models.JSONField(_("codes postaux"), default=list)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
+    departement = models.ForeignKey(Departement, models.PROTECT, related_name="communes")
+    region = models.ForeignKey(Region, models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(
+        Epci, models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+    search_text = models.CharField(max_length=250, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("commune")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class FormerCode(models.Model):
+    """A code that no longer names a current commune (commune déléguée, associée,
+    merged or renumbered), resolved to the current commune."""
+
+    code = models.CharField(_("ancien code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=200)
+    commune = models.ForeignKey(Commune, models.CASCADE, related_name="former_codes")
+
+    class Meta:
+        verbose_name = _("ancien code de commune")
+        verbose_name_plural = _("anciens codes de communes")
+
+    def __str__(self):
+        return f"{self.code} → {self.commune_id}"
+
+
+class CollectiviteQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def of_member(self, user):
+        """The collectivités in which this person has a membership."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+
+class Collectivite(models.Model):
+    """A commune or an EPCI registered on this instance: the tenant."""
+
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=80, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10, choices=CollectiviteKind.choices)
+    commune = models.OneToOneField(
+        Commune, models.PROTECT, null=True, blank=True, related_name="collectivite"
+    )
+    epci = models.OneToOneField(
+        Epci, models.PROTECT, null=True, blank=True, related_name="collectivite"
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CollectiviteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("collectivité")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="collectivite_has_one_territory",
+                condition=(
+                    models.Q(kind=CollectiviteKind.COMMUNE, commune__isnull=False, epci__isnull=True)
+                    | models.Q(kind=CollectiviteKind.EPCI, epci__isnull=False, commune__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("territories:collectivite", kwargs={"slug": self.slug})
+
+    @property
+    def code(self) -> str:
+        """The INSEE code of a commune, the SIREN of an EPCI."""
+        return self.commune_id if self.kind == CollectiviteKind.COMMUNE else self.epci_id
+
+    @property
+    def population(self) -> int:
+        territory = self.commune if self.kind == CollectiviteKind.COMMUNE else self.epci
+        return territory.population
+
+    def member_communes(self):
+        """For an EPCI: its member communes registered on this instance."""
+        if self.kind != CollectiviteKind.EPCI:
+            return Collectivite.objects.none()
+        return Collectivite.objects.filter(commune__epci_id=self.epci_id)
+
+    def parent_epci(self):
+        """For a commune: its EPCI if the EPCI is registered on this instance."""
+        if self.kind != CollectiviteKind.COMMUNE or not self.commune.epci_id:
+            return None
+        return Collectivite.objects.filter(epci_id=self.commune.epci_id).first()
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        role = user_role(user, self)
+        is_operator = bool(user.is_authenticated and user.is_operator)
+        return {
+            "view": True,
+            "view_private": role is not None or is_operator,
+            "change": role == "admin" or is_operator,
+            "manage_members": role == "admin" or is_operator,
+        }
+
+
+def user_roles(user) -> dict[int, str]:
+    """{collectivité id: role} for this person, read once per request."""
+    if not user.is_authenticated:
+        return {}
+    roles = getattr(user, "_territoria_roles", None)
+    if roles is None:
+        roles = dict(user.memberships.values_list("collectivite_id", "role"))
+        user._territoria_roles = roles
+    return roles
+
+
+def user_role(user, collectivite) -> str | None:
+    """The person's role in this collectivité, or None."""
+    return user_roles(user).get(collectivite.pk)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from territoria.territories import views
+
+app_name = "territories"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("collectivites/", views.collectivite_list, name="collectivite_list"),
+    path("c/<slug:slug>/", views.collectivite_detail, name="collectivite"),
+]
