@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from territoria.territories.enums import CollectiviteKind, EpciKind
 
 
-class Region(models.Model):
+class ReferenceModel(models.Model):
+    """Reference data from official sources: public, changed only by imports."""
+
+    class Meta:
+        abstract = True
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        return {"view": True, "change": False, "delete": False}
+
+
+class Region(ReferenceModel):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
 
@@ -19,7 +29,7 @@ class Region(models.Model):
         return self.name
 
 
-class Departement(models.Model):
+class Departement(ReferenceModel):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     region = models.ForeignKey(Region, models.PROTECT, related_name="departements")
@@ -32,7 +42,7 @@ class Departement(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Epci(models.Model):
+class Epci(ReferenceModel):
     """An EPCI à fiscalité propre, keyed by its SIREN."""
 
     siren = models.CharField(_("SIREN"), max_length=9, primary_key=True)
@@ -50,7 +60,7 @@ class Epci(models.Model):
         return self.name
 
 
-class Commune(models.Model):
+class Commune(ReferenceModel):
     """A current commune of the COG, keyed by its INSEE code."""
 
     code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
@@ -73,7 +83,7 @@ class Commune(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class FormerCode(models.Model):
+class FormerCode(ReferenceModel):
     """A code that no longer names a current commune (commune déléguée, associée,
     merged or renumbered), resolved to the current commune."""
 
@@ -92,6 +102,18 @@ class FormerCode(models.Model):
 class CollectiviteQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def search(self, query: str):
+        """Registered collectivités matching a name, an INSEE code, a SIREN or a postal code."""
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            models.Q(name__icontains=query)
+            | models.Q(commune_id=query)
+            | models.Q(epci_id=query)
+            | models.Q(commune__siren=query)
+        )
 
     def of_member(self, user):
         """The collectivités in which this person has a membership."""

@@ -1,0 +1,169 @@
+"""The `territoria` command: demo, serve, import-territories, backup, restore, manage."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoria.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _prepare_database() -> None:
+    """Migrate, then load the territories if this database has none yet."""
+    from territoria.territories.models import Commune
+
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    if not Commune.objects.exists():
+        print("Import des territoires (Code officiel géographique)…", flush=True)
+        _manage("import_territories")
+
+
+def _start_worker() -> subprocess.Popen:
+    """The background task worker, in its own process, stopped with the demo."""
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    command = [sys.executable, str(manage), "db_worker"] if manage.exists() else [
+        sys.executable, "-m", "django", "db_worker"
+    ]
+    return subprocess.Popen(command, env={**os.environ, "DJANGO_SETTINGS_MODULE": "territoria.settings"})
+
+
+def demo(args) -> int:
+    _setup()
+    from django.conf import settings
+
+    from territoria import demo as demo_content
+
+    _prepare_database()
+    logins = demo_content.load()
+    from territoria.accounts.demo import DEMO_PASSWORD
+
+    url = f"http://{args.host}:{args.port}/"
+    print()
+    print(f"Démonstration de Territoria : {url}")
+    print(f"Connexion : {url}compte/connexion/  — mot de passe de tous les comptes : {DEMO_PASSWORD}")
+    width = max(len(email) for email, _ in logins)
+    for email, label in logins:
+        print(f"  {email.ljust(width)}  {label}")
+    print(f"Courriels envoyés : {settings.EMAIL_FILE_PATH if not settings.EMAIL_HOST else 'SMTP'}")
+    print("Arrêt : Ctrl-C", flush=True)
+    if args.no_serve:
+        return 0
+    worker = _start_worker()
+    try:
+        from territoria.server import serve
+
+        serve(host=args.host, port=args.port, workers=args.workers)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def serve_command(args) -> int:
+    _setup()
+    from territoria.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def import_territories(args) -> int:
+    _setup()
+    options = ["import_territories"]
+    if args.file:
+        options += ["--file", args.file]
+    _manage(*options)
+    return 0
+
+
+def backup_command(args) -> int:
+    _setup()
+    from territoria.backup import backup
+
+    path = backup(Path(args.output) if args.output else None)
+    print(f"Sauvegarde écrite : {path}")
+    return 0
+
+
+def restore_command(args) -> int:
+    _setup()
+    from territoria.backup import RestoreError, restore
+
+    try:
+        restore(Path(args.path))
+    except RestoreError as error:
+        print(f"Restauration impossible : {error}", file=sys.stderr)
+        return 1
+    print("Restauration terminée.")
+    return 0
+
+
+def manage_command(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoria.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["territoria manage", *args.rest])
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="territoria", description="Territoria : plateforme des territoires intelligents."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_options(p):
+        p.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8000")))
+        p.add_argument("--workers", type=int, default=None, help="processus web (défaut : WEB_WORKERS)")
+
+    p = sub.add_parser("demo", help="prépare la démonstration complète et la sert")
+    server_options(p)
+    p.add_argument("--no-serve", action="store_true", help="prépare sans lancer le serveur")
+    p.set_defaults(func=demo)
+
+    p = sub.add_parser("serve", help="sert la plateforme avec le serveur de production")
+    server_options(p)
+    p.set_defaults(func=serve_command)
+
+    p = sub.add_parser("import-territories", help="importe ou met à jour communes, EPCI, départements, régions")
+    p.add_argument("--file", help="fichier d'extrait du COG (défaut : celui livré avec Territoria)")
+    p.set_defaults(func=import_territories)
+
+    p = sub.add_parser("backup", help="sauvegarde la base de données et les fichiers déposés")
+    p.add_argument("--output", help="chemin du fichier de sauvegarde")
+    p.set_defaults(func=backup_command)
+
+    p = sub.add_parser("restore", help="restaure une sauvegarde (vérifiée avant toute modification)")
+    p.add_argument("path")
+    p.set_defaults(func=restore_command)
+
+    p = sub.add_parser("manage", help="commandes d'administration Django (migrate, createsuperuser…)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=manage_command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
