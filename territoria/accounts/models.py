@@ -83,13 +83,15 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships",
+        verbose_name=_("personne"),
     )
     collectivite = models.ForeignKey(
-        "territories.Collectivite", models.CASCADE, related_name="memberships"
+        "territories.Collectivite", models.CASCADE, related_name="memberships",
+        verbose_name=_("collectivité"),
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("membre depuis le"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -129,21 +131,27 @@ class Invitation(models.Model):
     """A single-use link inviting an email address to join a collectivité."""
 
     collectivite = models.ForeignKey(
-        "territories.Collectivite", models.CASCADE, related_name="invitations"
+        "territories.Collectivite", models.CASCADE, related_name="invitations",
+        verbose_name=_("collectivité"),
     )
     email = models.EmailField(_("adresse électronique"))
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("invitée par"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("acceptée par"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    # Set by the task that mails the link: the token exists only in that email, so
+    # sending at most once is what makes the task idempotent.
+    email_sent_at = models.DateTimeField(_("courriel envoyé le"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -216,12 +224,13 @@ class LoginFailure(models.Model):
     """A failed login, kept to lock out brute-force attempts (in the database so
     every web worker sees the same count)."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip = models.GenericIPAddressField(null=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    email = models.CharField(_("adresse saisie"), max_length=254, db_index=True)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True)
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("échec de connexion")
+        verbose_name_plural = _("échecs de connexion")
 
     def __str__(self):
         return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
