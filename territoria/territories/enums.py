@@ -13,3 +13,9 @@ class EpciKind(models.TextChoices):
 class CollectiviteKind(models.TextChoices):
     COMMUNE = "commune", _("Commune")
     EPCI = "epci", _("Intercommunalité (EPCI)")
+
+
+class Zone(models.TextChoices):
+    METRO = "metro", _("France métropolitaine")
+    DROM = "drom", _("Département et région d'outre-mer")
+    COM = "com", _("Collectivité d'outre-mer")

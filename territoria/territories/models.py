@@ -4,7 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from territoria.territories.enums import CollectiviteKind, EpciKind
+from territoria.territories.enums import CollectiviteKind, EpciKind, Zone
+from territoria.territories.normalize import fold, index_entries
 
 
 class ReferenceModel(models.Model):
@@ -20,6 +21,7 @@ class ReferenceModel(models.Model):
 class Region(ReferenceModel):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
+    zone = models.CharField(_("zone"), max_length=5, choices=Zone.choices, default=Zone.METRO)
 
     class Meta:
         verbose_name = _("région")
@@ -33,6 +35,7 @@ class Departement(ReferenceModel):
     code = models.CharField(_("code INSEE"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     region = models.ForeignKey(Region, models.PROTECT, related_name="departements")
+    zone = models.CharField(_("zone"), max_length=5, choices=Zone.choices, default=Zone.METRO)
 
     class Meta:
         verbose_name = _("département")
@@ -59,6 +62,11 @@ class Epci(ReferenceModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_text = fold(self.name)
+        super().save(*args, **kwargs)
+        SearchToken.objects.refresh(epci=self)
+
 
 class Commune(ReferenceModel):
     """A current commune of the COG, keyed by its INSEE code."""
@@ -70,9 +78,7 @@ class Commune(ReferenceModel):
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, db_index=True)
     departement = models.ForeignKey(Departement, models.PROTECT, related_name="communes")
     region = models.ForeignKey(Region, models.PROTECT, related_name="communes")
-    epci = models.ForeignKey(
-        Epci, models.SET_NULL, null=True, blank=True, related_name="communes"
-    )
+    epci = models.ForeignKey(Epci, models.SET_NULL, null=True, blank=True, related_name="communes")
     search_text = models.CharField(max_length=250, editable=False, default="")
 
     class Meta:
@@ -82,13 +88,18 @@ class Commune(ReferenceModel):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    def save(self, *args, **kwargs):
+        self.search_text = fold(self.name)
+        super().save(*args, **kwargs)
+        SearchToken.objects.refresh(commune=self)
+
 
 class FormerCode(ReferenceModel):
     """A code that no longer names a current commune (commune déléguée, associée,
     merged or renumbered), resolved to the current commune."""
 
     code = models.CharField(_("ancien code INSEE"), max_length=5, primary_key=True)
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, blank=True)
     commune = models.ForeignKey(Commune, models.CASCADE, related_name="former_codes")
 
     class Meta:
@@ -97,6 +108,55 @@ class FormerCode(ReferenceModel):
 
     def __str__(self):
         return f"{self.code} → {self.commune_id}"
+
+
+class SearchTokenManager(models.Manager):
+    def build(self, *, commune=None, epci=None) -> list["SearchToken"]:
+        """Unsaved index rows for one commune or one EPCI."""
+        if commune is not None:
+            territory = commune
+            tokens, words = index_entries(
+                commune.name, commune.postal_codes, commune.departement_id
+            )
+        else:
+            territory = epci
+            tokens, words = index_entries(epci.name)
+        return [
+            SearchToken(
+                token=token[:60],
+                commune=commune,
+                epci=epci,
+                population=territory.population,
+                name=territory.search_text,
+                words=words,
+            )
+            for token in tokens
+        ]
+
+    def refresh(self, *, commune=None, epci=None) -> None:
+        """Rewrite the index rows of one commune or EPCI (bulk imports rebuild in bulk)."""
+        self.filter(commune=commune, epci=epci).delete()
+        self.bulk_create(self.build(commune=commune, epci=epci))
+
+
+class SearchToken(ReferenceModel):
+    """One word (or postal code) of a commune's or an EPCI's name: the prefix index
+    that territories.search reads. Derived data, rebuilt by the import."""
+
+    token = models.CharField(max_length=60)
+    commune = models.ForeignKey(Commune, models.CASCADE, null=True, related_name="+")
+    epci = models.ForeignKey(Epci, models.CASCADE, null=True, related_name="+")
+    population = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=250)
+    words = models.CharField(max_length=500)
+
+    objects = SearchTokenManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["token"], name="searchtoken_token")]
+
+    def __str__(self):
+        return self.token
 
 
 class CollectiviteQuerySet(models.QuerySet):
