@@ -37,10 +37,12 @@ def _require(abilities: dict, ability: str) -> None:
         raise PermissionDenied
 
 
-def _forget_roles(*users) -> None:
+def forget_roles(*users) -> None:
     """Drop the per-request role cache of `user_roles` after a membership write."""
     for user in users:
-        user.__dict__.pop("_territoria_roles", None)
+        # delattr, not __dict__: request.user is a lazy proxy around the real object.
+        if hasattr(user, "_territoria_roles"):
+            del user._territoria_roles
 
 
 def _lock(collectivite) -> None:
@@ -216,7 +218,7 @@ def accept_invitation(token: str, user=None, *, full_name: str = "", password: s
             % {"person": user, "role": membership.get_role_display()},
             changes={"invitation": invitation.pk, "role": invitation.role},
         )
-    _forget_roles(user)
+    forget_roles(user)
     return invitation, user
 
 
@@ -266,7 +268,7 @@ def change_member_role(actor, membership: Membership, role: str) -> Membership:
             % {"person": membership.user, "old": Role(old).label, "new": Role(role).label},
             changes={"role": [old, role], "user": membership.user.email},
         )
-    _forget_roles(actor, membership.user)
+    forget_roles(actor, membership.user)
     return membership
 
 
@@ -290,7 +292,7 @@ def remove_member(actor, membership: Membership) -> None:
             changes={"user": membership.user.email, "role": membership.role},
         )
         membership.delete()
-    _forget_roles(actor, membership.user)
+    forget_roles(actor, membership.user)
 
 
 # The person's own account -----------------------------------------------------

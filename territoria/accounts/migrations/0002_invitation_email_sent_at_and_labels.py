@@ -7,85 +7,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('territories', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='loginfailure',
-            options={'verbose_name': 'échec de connexion', 'verbose_name_plural': 'échecs de connexion'},
+            name="loginfailure",
+            options={
+                "verbose_name": "échec de connexion",
+                "verbose_name_plural": "échecs de connexion",
+            },
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='email_sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='courriel envoyé le'),
+            model_name="invitation",
+            name="email_sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="courriel envoyé le"),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='accepted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='acceptée le'),
+            model_name="invitation",
+            name="accepted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="acceptée le"),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acceptée par'),
+            model_name="invitation",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="acceptée par",
+            ),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='collectivite',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='territories.collectivite', verbose_name='collectivité'),
+            model_name="invitation",
+            name="collectivite",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="territories.collectivite",
+                verbose_name="collectivité",
+            ),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='créée le'),
+            model_name="invitation",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="créée le"),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='expires_at',
-            field=models.DateTimeField(verbose_name='expire le'),
+            model_name="invitation",
+            name="expires_at",
+            field=models.DateTimeField(verbose_name="expire le"),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='invited_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invitée par'),
+            model_name="invitation",
+            name="invited_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="invitée par",
+            ),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='revoked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='révoquée le'),
+            model_name="invitation",
+            name="revoked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="révoquée le"),
         ),
         migrations.AlterField(
-            model_name='loginfailure',
-            name='at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date'),
+            model_name="loginfailure",
+            name="at",
+            field=models.DateTimeField(
+                db_index=True, default=django.utils.timezone.now, verbose_name="date"
+            ),
         ),
         migrations.AlterField(
-            model_name='loginfailure',
-            name='email',
-            field=models.CharField(db_index=True, max_length=254, verbose_name='adresse saisie'),
+            model_name="loginfailure",
+            name="email",
+            field=models.CharField(db_index=True, max_length=254, verbose_name="adresse saisie"),
         ),
         migrations.AlterField(
-            model_name='loginfailure',
-            name='ip',
-            field=models.GenericIPAddressField(null=True, verbose_name='adresse IP'),
+            model_name="loginfailure",
+            name="ip",
+            field=models.GenericIPAddressField(null=True, verbose_name="adresse IP"),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='collectivite',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='territories.collectivite', verbose_name='collectivité'),
+            model_name="membership",
+            name="collectivite",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="territories.collectivite",
+                verbose_name="collectivité",
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='membre depuis le'),
+            model_name="membership",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="membre depuis le"),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='personne'),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="personne",
+            ),
         ),
     ]

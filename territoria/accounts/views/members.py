@@ -40,7 +40,6 @@ def _post_only(request):
 
 def _back(request, collectivite):
     """Back to the members page, or to Mon espace if the person no longer manages it."""
-    request.user.__dict__.pop("_territoria_roles", None)
     if collectivite.get_abilities(request.user)["manage_members"]:
         return redirect("accounts:members", slug=collectivite.slug)
     return redirect("accounts:space")
