@@ -33,11 +33,9 @@ def _prepare_database() -> None:
 
 def _start_worker() -> subprocess.Popen:
     """The background task worker, in its own process, stopped with the demo."""
-    manage = Path(__file__).resolve().parent.parent / "manage.py"
-    command = [sys.executable, str(manage), "db_worker"] if manage.exists() else [
-        sys.executable, "-m", "django", "db_worker"
-    ]
-    return subprocess.Popen(command, env={**os.environ, "DJANGO_SETTINGS_MODULE": "territoria.settings"})
+    command = [sys.executable, "-m", "django", "db_worker"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "territoria.settings"}
+    return subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
 
 
 def demo(args) -> int:
@@ -53,7 +51,9 @@ def demo(args) -> int:
     url = f"http://{args.host}:{args.port}/"
     print()
     print(f"Démonstration de Territoria : {url}")
-    print(f"Connexion : {url}compte/connexion/  — mot de passe de tous les comptes : {DEMO_PASSWORD}")
+    print(
+        f"Connexion : {url}compte/connexion/  — mot de passe de tous les comptes : {DEMO_PASSWORD}"
+    )
     width = max(len(email) for email, _ in logins)
     for email, label in logins:
         print(f"  {email.ljust(width)}  {label}")
@@ -131,7 +131,9 @@ def _parser() -> argparse.ArgumentParser:
     def server_options(p):
         p.add_argument("--host", default=os.environ.get("WEB_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("WEB_PORT", "8000")))
-        p.add_argument("--workers", type=int, default=None, help="processus web (défaut : WEB_WORKERS)")
+        p.add_argument(
+            "--workers", type=int, default=None, help="processus web (défaut : WEB_WORKERS)"
+        )
 
     p = sub.add_parser("demo", help="prépare la démonstration complète et la sert")
     server_options(p)
@@ -142,7 +144,9 @@ def _parser() -> argparse.ArgumentParser:
     server_options(p)
     p.set_defaults(func=serve_command)
 
-    p = sub.add_parser("import-territories", help="importe ou met à jour communes, EPCI, départements, régions")
+    p = sub.add_parser(
+        "import-territories", help="importe ou met à jour communes, EPCI, départements, régions"
+    )
     p.add_argument("--file", help="fichier d'extrait du COG (défaut : celui livré avec Territoria)")
     p.set_defaults(func=import_territories)
 
@@ -150,11 +154,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="chemin du fichier de sauvegarde")
     p.set_defaults(func=backup_command)
 
-    p = sub.add_parser("restore", help="restaure une sauvegarde (vérifiée avant toute modification)")
+    p = sub.add_parser(
+        "restore", help="restaure une sauvegarde (vérifiée avant toute modification)"
+    )
     p.add_argument("path")
     p.set_defaults(func=restore_command)
 
-    p = sub.add_parser("manage", help="commandes d'administration Django (migrate, createsuperuser…)")
+    p = sub.add_parser(
+        "manage", help="commandes d'administration Django (migrate, createsuperuser…)"
+    )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=manage_command)
     return parser

@@ -1,6 +1,7 @@
 """Security headers Django 5.2 does not set itself."""
 
 from django.conf import settings
+from django.shortcuts import render
 
 
 class ContentSecurityPolicyMiddleware:
@@ -27,5 +28,12 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(self)"
+        )
         return response
+
+
+def csrf_failure(request, reason=""):
+    """A French page when a form's CSRF token is missing or stale."""
+    return render(request, "403_csrf.html", status=403)

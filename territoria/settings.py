@@ -141,6 +141,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = envint("INVITATION_VALIDITY_DAYS", 7)
 LOGIN_LOCKOUT_ATTEMPTS = envint("LOGIN_LOCKOUT_ATTEMPTS", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_LOCKOUT_IP_ATTEMPTS = envint("LOGIN_LOCKOUT_IP_ATTEMPTS", 4 * LOGIN_LOCKOUT_ATTEMPTS)
 
 # Internationalisation: French interface, every string through gettext.
 LANGUAGE_CODE = "fr"
@@ -153,6 +154,9 @@ USE_TZ = True
 # Static files, served by WhiteNoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# territoria/static/ belongs to no app: the finders need it named.
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -172,7 +176,9 @@ TASKS = {
 }
 
 # Email: SMTP when EMAIL_HOST is set, otherwise one readable file per message in var/mail/.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Territoria <ne-pas-repondre@territoria.localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Territoria <ne-pas-repondre@territoria.localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -192,6 +198,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "territoria.security.csrf_failure"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", True)
@@ -205,7 +212,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Map tiles are the only third-party resource a page loads.
 CSP_IMG_SOURCES = envlist("CSP_IMG_SOURCES", "https://tile.openstreetmap.org")
-SILENCED_SYSTEM_CHECKS = [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
+SILENCED_SYSTEM_CHECKS = (
+    [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
+)
 
 LOGGING = {
     "version": 1,

@@ -23,26 +23,35 @@ def world(db):
     """Collectivités and people every module's tests share."""
     cc_coeur_de_france = make_epci("200035814", "CC Cœur de France", population=19_000)
     saint_amand = make_commune(
-        "18197", "Saint-Amand-Montrond", population=9_899, postal_codes=["18200"],
+        "18197",
+        "Saint-Amand-Montrond",
+        population=9_899,
+        postal_codes=["18200"],
         epci=cc_coeur_de_france,
     )
-    orval = make_commune("18173", "Orval", population=1_900, postal_codes=["18200"],
-                         epci=cc_coeur_de_france)
-    niort = make_commune("79191", "Niort", population=60_000, postal_codes=["79000"],
-                         dep="79", reg="75")
+    orval = make_commune(
+        "18173", "Orval", population=1_900, postal_codes=["18200"], epci=cc_coeur_de_france
+    )
+    niort = make_commune(
+        "79191", "Niort", population=60_000, postal_codes=["79000"], dep="79", reg="75"
+    )
     w = SimpleNamespace()
     w.cc = make_collectivite(cc_coeur_de_france, "cc-coeur-de-france")
     w.saint_amand = make_collectivite(saint_amand, "saint-amand-montrond")
     w.orval = make_collectivite(orval, "orval")
     w.niort = make_collectivite(niort, "niort")
-    w.agent_saint_amand = make_member(w.saint_amand, Role.AGENT, "agent@saint-amand.fr",
-                                      full_name="Agnès Agent")
-    w.admin_saint_amand = make_member(w.saint_amand, Role.ADMIN, "admin@saint-amand.fr",
-                                      full_name="Adèle Admin")
+    w.agent_saint_amand = make_member(
+        w.saint_amand, Role.AGENT, "agent@saint-amand.fr", full_name="Agnès Agent"
+    )
+    w.admin_saint_amand = make_member(
+        w.saint_amand, Role.ADMIN, "admin@saint-amand.fr", full_name="Adèle Admin"
+    )
     w.elu_niort = make_member(w.niort, Role.ELU, "elu@niort.fr", full_name="Élie Élu")
     w.agent_niort = make_member(w.niort, Role.AGENT, "agent@niort.fr", full_name="Noé Agent")
     w.agent_cc = make_member(w.cc, Role.AGENT, "agent@cc-coeur-de-france.fr")
     w.citizen = make_user("citoyenne@exemple.fr", full_name="Camille Citoyenne")
     w.provider = make_user("fournisseur@exemple-sarl.fr", full_name="Exemple SARL")
-    w.operator = make_user("operateur@territoria.localhost", is_staff=True, full_name="Olga Opératrice")
+    w.operator = make_user(
+        "operateur@territoria.localhost", is_staff=True, full_name="Olga Opératrice"
+    )
     return w

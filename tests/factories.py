@@ -20,7 +20,9 @@ def make_user(email=None, *, password=PASSWORD, **extra) -> User:
     return User.objects.create_user(email, password, **extra)
 
 
-def make_commune(code, name, *, population=10_000, epci=None, postal_codes=None, dep="18", reg="24"):
+def make_commune(
+    code, name, *, population=10_000, epci=None, postal_codes=None, dep="18", reg="24"
+):
     region, _ = Region.objects.get_or_create(code=reg, defaults={"name": f"Région {reg}"})
     departement, _ = Departement.objects.get_or_create(
         code=dep, defaults={"name": f"Département {dep}", "region": region}

@@ -79,4 +79,7 @@ def test_the_checker_catches_untranslated_text():
         "{% blocktranslate %}Texte {{ x }}{% endblocktranslate %}<p>{{ value }}</p>"
     )
     assert _untranslated(source) == ["Logo", "Bonjour"]
-    assert _untranslated('<a {% if x %}aria-current="page"{% endif %} title="{% translate "T" %}">') == []
+    assert (
+        _untranslated('<a {% if x %}aria-current="page"{% endif %} title="{% translate "T" %}">')
+        == []
+    )

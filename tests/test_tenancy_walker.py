@@ -25,7 +25,12 @@ import tests
 
 ADMIN_PREFIX = "admin:"
 # Parameters of Django's own admin and of documentation pages, filled generically.
-GENERIC_KWARGS = {"app_label": "accounts", "object_id": "1", "model_name": "user", "content_type_id": "1"}
+GENERIC_KWARGS = {
+    "app_label": "accounts",
+    "object_id": "1",
+    "model_name": "user",
+    "content_type_id": "1",
+}
 UNSAFE_METHODS_OK = {403, 404, 405}
 
 

@@ -24,8 +24,13 @@ def load(collectivites) -> list[tuple[str, str]]:
         logins.append((email, label))
         return user
 
-    person("operateur@demo.test", "opérateur de l'instance", full_name="Olga Opératrice",
-           is_staff=True, is_superuser=True)
+    person(
+        "operateur@demo.test",
+        "opérateur de l'instance",
+        full_name="Olga Opératrice",
+        is_staff=True,
+        is_superuser=True,
+    )
     for collectivite in collectivites:
         for role in (Role.AGENT, Role.ELU, Role.ADMIN):
             user = person(
@@ -37,6 +42,9 @@ def load(collectivites) -> list[tuple[str, str]]:
                 user=user, collectivite=collectivite, defaults={"role": role}
             )
     person("habitante@demo.test", "habitante (sans rôle)", full_name="Camille Habitante")
-    person("fournisseur@demo.test", "fournisseur de solutions (Exemple SARL, fictif)",
-           full_name="Exemple SARL")
+    person(
+        "fournisseur@demo.test",
+        "fournisseur de solutions (Exemple SARL, fictif)",
+        full_name="Exemple SARL",
+    )
     return logins

@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 from territoria.accounts.models import LoginFailure
 
 # Several people may share one address (a town hall behind one NAT), hence a higher limit.
-IP_FACTOR = 4
 
 
 def normalize_email(email: str) -> str:
@@ -34,9 +33,7 @@ def email_limit() -> int:
 
 
 def ip_limit() -> int:
-    return getattr(
-        settings, "LOGIN_LOCKOUT_IP_ATTEMPTS", settings.LOGIN_LOCKOUT_ATTEMPTS * IP_FACTOR
-    )
+    return settings.LOGIN_LOCKOUT_IP_ATTEMPTS
 
 
 def client_ip(request) -> str | None:

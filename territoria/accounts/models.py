@@ -60,6 +60,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_operator(self) -> bool:
         return self.is_active and self.is_staff
 
+    def has_perm(self, perm, obj=None):
+        """Operators run the instance: every permission of the administration."""
+        return self.is_operator or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        return self.is_operator or super().has_module_perms(app_label)
+
     def get_full_name(self):
         return self.full_name
 
@@ -83,11 +90,15 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
         verbose_name=_("personne"),
     )
     collectivite = models.ForeignKey(
-        "territories.Collectivite", models.CASCADE, related_name="memberships",
+        "territories.Collectivite",
+        models.CASCADE,
+        related_name="memberships",
         verbose_name=_("collectivité"),
     )
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
@@ -99,7 +110,9 @@ class Membership(models.Model):
         verbose_name = _("appartenance")
         ordering = ["collectivite__name", "user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "collectivite"], name="one_role_per_collectivite")
+            models.UniqueConstraint(
+                fields=["user", "collectivite"], name="one_role_per_collectivite"
+            )
         ]
 
     def __str__(self):
@@ -117,35 +130,48 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
         if user.is_operator:
             return self
-        return self.filter(collectivite__memberships__user=user, collectivite__memberships__role=Role.ADMIN)
+        return self.filter(
+            collectivite__memberships__user=user, collectivite__memberships__role=Role.ADMIN
+        )
 
 
 class Invitation(models.Model):
     """A single-use link inviting an email address to join a collectivité."""
 
     collectivite = models.ForeignKey(
-        "territories.Collectivite", models.CASCADE, related_name="invitations",
+        "territories.Collectivite",
+        models.CASCADE,
+        related_name="invitations",
         verbose_name=_("collectivité"),
     )
     email = models.EmailField(_("adresse électronique"))
     role = models.CharField(_("rôle"), max_length=10, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("invitée par"),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expire le"))
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("acceptée par"),
     )
     revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
@@ -192,11 +218,18 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("auteur"),
     )
     collectivite = models.ForeignKey(
-        "territories.Collectivite", models.SET_NULL, null=True, blank=True, related_name="+",
+        "territories.Collectivite",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("collectivité"),
     )
     action = models.CharField(_("action"), max_length=60)

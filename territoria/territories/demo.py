@@ -7,9 +7,17 @@ from territoria.territories.models import Collectivite, Commune
 
 # INSEE code, slug, short description.
 DEMO_COMMUNES = [
-    ("18197", "saint-amand-montrond", "Capteurs de fuites sur le réseau d'eau, puis bacs connectés, "
-     "stationnement intelligent et place de marché locale."),
-    ("62041", "arras", "Signalements et idées des habitants depuis leur téléphone, stationnement connecté."),
+    (
+        "18197",
+        "saint-amand-montrond",
+        "Capteurs de fuites sur le réseau d'eau, puis bacs connectés, "
+        "stationnement intelligent et place de marché locale.",
+    ),
+    (
+        "62041",
+        "arras",
+        "Signalements et idées des habitants depuis leur téléphone, stationnement connecté.",
+    ),
     ("46042", "cahors", "Signalements reçus par une application Open311."),
     ("79191", "niort", "Boîte à idées numérique et consultations en ligne."),
     ("47001", "agen", "Données ouvertes au cœur de la stratégie."),

@@ -33,7 +33,9 @@ class TenantQuerySet(models.QuerySet):
             epci_codes = Collectivite.objects.filter(pk__in=ids, epci__isnull=False).values(
                 "epci_id"
             )
-            condition |= Q(collectivite__commune__epci_id__in=epci_codes, **self.model.shared_filter())
+            condition |= Q(
+                collectivite__commune__epci_id__in=epci_codes, **self.model.shared_filter()
+            )
         return self.filter(condition)
 
     def changeable_by(self, user):

@@ -12,6 +12,7 @@ def _registered(request):
         .search(query)
         .select_related("commune__departement", "epci")
         .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")
     )
     return query, collectivites
 

@@ -47,7 +47,10 @@ def demo_url(tmp_path_factory):
     log = (var_dir / "demo.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "territoria.cli", "demo", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 240

@@ -73,8 +73,16 @@ def test_wrong_password_says_so_in_french_and_keeps_the_visitor_out(page, demo_u
 
 @pytest.mark.parametrize(
     "path_case",
-    ["/", "/collectivites/", "/c/saint-amand-montrond/", "/c/cc-coeur-de-france/",
-     "/compte/connexion/", "/mentions-legales/", "/accessibilite/", "/donnees-personnelles/"],
+    [
+        "/",
+        "/collectivites/",
+        "/c/saint-amand-montrond/",
+        "/c/cc-coeur-de-france/",
+        "/compte/connexion/",
+        "/mentions-legales/",
+        "/accessibilite/",
+        "/donnees-personnelles/",
+    ],
 )
 def test_public_pages_have_no_serious_accessibility_violation(page, demo_url, path_case):
     """axe-core finds no serious or critical violation on the main public pages."""
@@ -82,7 +90,9 @@ def test_public_pages_have_no_serious_accessibility_violation(page, demo_url, pa
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("path_case", ["/compte/espace/", "/compte/espace/saint-amand-montrond/membres/"])
+@pytest.mark.parametrize(
+    "path_case", ["/compte/espace/", "/compte/espace/saint-amand-montrond/membres/"]
+)
 def test_member_pages_have_no_serious_accessibility_violation(page, demo_url, path_case):
     """axe-core finds no serious or critical violation on the pages of a signed-in admin."""
     log_in(page, demo_url, ADMIN)

@@ -2,108 +2,277 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import territoria.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import territoria.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('territories', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginFailure',
+            name="LoginFailure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(db_index=True, max_length=254)),
-                ('ip', models.GenericIPAddressField(null=True)),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(db_index=True, max_length=254)),
+                ("ip", models.GenericIPAddressField(null=True)),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'échec de connexion',
+                "verbose_name": "échec de connexion",
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse électronique')),
-                ('full_name', models.CharField(blank=True, max_length=150, verbose_name='nom complet')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('is_staff', models.BooleanField(default=False, help_text="Les opérateurs administrent l'instance et accèdent à l'administration.", verbose_name="opérateur de l'instance")),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='inscrit le')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, unique=True, verbose_name="adresse électronique"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="nom complet"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Les opérateurs administrent l'instance et accèdent à l'administration.",
+                        verbose_name="opérateur de l'instance",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="inscrit le"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personne',
-                'ordering': ['email'],
+                "verbose_name": "personne",
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', territoria.accounts.models.UserManager()),
+                ("objects", territoria.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date')),
-                ('action', models.CharField(max_length=60, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name="type d'objet")),
-                ('object_id', models.CharField(blank=True, max_length=60, verbose_name='identifiant')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='résumé')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='détails')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('collectivite', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="date"
+                    ),
+                ),
+                ("action", models.CharField(max_length=60, verbose_name="action")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="type d'objet"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=60, verbose_name="identifiant"),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="résumé")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="détails")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'événement du journal',
-                'verbose_name_plural': "journal d'audit",
-                'ordering': ['-at'],
+                "verbose_name": "événement du journal",
+                "verbose_name_plural": "journal d'audit",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse électronique')),
-                ('role', models.CharField(choices=[('elu', 'Élu·e'), ('agent', 'Agent'), ('admin', 'Administrateur·rice')], max_length=10, verbose_name='rôle')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='territories.collectivite')),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse électronique")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("elu", "Élu·e"),
+                            ("agent", "Agent"),
+                            ("admin", "Administrateur·rice"),
+                        ],
+                        max_length=10,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="territories.collectivite",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('elu', 'Élu·e'), ('agent', 'Agent'), ('admin', 'Administrateur·rice')], max_length=10, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='territories.collectivite')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("elu", "Élu·e"),
+                            ("agent", "Agent"),
+                            ("admin", "Administrateur·rice"),
+                        ],
+                        max_length=10,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="territories.collectivite",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'ordering': ['collectivite__name', 'user__email'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'collectivite'), name='one_role_per_collectivite')],
+                "verbose_name": "appartenance",
+                "ordering": ["collectivite__name", "user__email"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "collectivite"), name="one_role_per_collectivite"
+                    )
+                ],
             },
         ),
     ]

@@ -5,106 +5,242 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'département',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Epci',
+            name="Epci",
             fields=[
-                ('siren', models.CharField(max_length=9, primary_key=True, serialize=False, verbose_name='SIREN')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('CC', 'Communauté de communes'), ('CA', "Communauté d'agglomération"), ('CU', 'Communauté urbaine'), ('METRO', 'Métropole'), ('MET69', 'Métropole de Lyon')], max_length=5, verbose_name='type')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('search_text', models.CharField(default='', editable=False, max_length=250)),
+                (
+                    "siren",
+                    models.CharField(
+                        max_length=9, primary_key=True, serialize=False, verbose_name="SIREN"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("CC", "Communauté de communes"),
+                            ("CA", "Communauté d'agglomération"),
+                            ("CU", "Communauté urbaine"),
+                            ("METRO", "Métropole"),
+                            ("MET69", "Métropole de Lyon"),
+                        ],
+                        max_length=5,
+                        verbose_name="type",
+                    ),
+                ),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                ("search_text", models.CharField(default="", editable=False, max_length=250)),
             ],
             options={
-                'verbose_name': 'EPCI',
-                'verbose_name_plural': 'EPCI',
-                'ordering': ['name'],
+                "verbose_name": "EPCI",
+                "verbose_name_plural": "EPCI",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'région',
-                'ordering': ['name'],
+                "verbose_name": "région",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('population', models.PositiveIntegerField(default=0, verbose_name='population')),
-                ('postal_codes', models.JSONField(default=list, verbose_name='codes postaux')),
-                ('siren', models.CharField(blank=True, db_index=True, max_length=9, verbose_name='SIREN')),
-                ('search_text', models.CharField(default='', editable=False, max_length=250)),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.departement')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='communes', to='territories.epci')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.region')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="code INSEE"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("population", models.PositiveIntegerField(default=0, verbose_name="population")),
+                ("postal_codes", models.JSONField(default=list, verbose_name="codes postaux")),
+                (
+                    "siren",
+                    models.CharField(blank=True, db_index=True, max_length=9, verbose_name="SIREN"),
+                ),
+                ("search_text", models.CharField(default="", editable=False, max_length=250)),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territories.departement",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="communes",
+                        to="territories.epci",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territories.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'ordering': ['name'],
+                "verbose_name": "commune",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='FormerCode',
+            name="FormerCode",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='ancien code INSEE')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_codes', to='territories.commune')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ancien code INSEE",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_codes",
+                        to="territories.commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ancien code de commune',
-                'verbose_name_plural': 'anciens codes de communes',
+                "verbose_name": "ancien code de commune",
+                "verbose_name_plural": "anciens codes de communes",
             },
         ),
         migrations.AddField(
-            model_name='departement',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='territories.region'),
+            model_name="departement",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="departements",
+                to="territories.region",
+            ),
         ),
         migrations.CreateModel(
-            name='Collectivite',
+            name="Collectivite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name="identifiant d'adresse")),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)')], max_length=10, verbose_name='type')),
-                ('logo', models.ImageField(blank=True, upload_to='logos/', verbose_name='logo')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='courriel de contact')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone de contact')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commune', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='collectivite', to='territories.commune')),
-                ('epci', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='collectivite', to='territories.epci')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        max_length=80, unique=True, verbose_name="identifiant d'adresse"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("commune", "Commune"), ("epci", "Intercommunalité (EPCI)")],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("logo", models.ImageField(blank=True, upload_to="logos/", verbose_name="logo")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="courriel de contact"
+                    ),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="téléphone de contact"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commune",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="collectivite",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="collectivite",
+                        to="territories.epci",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'collectivité',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('commune__isnull', False), ('epci__isnull', True), ('kind', 'commune')), models.Q(('commune__isnull', True), ('epci__isnull', False), ('kind', 'epci')), _connector='OR'), name='collectivite_has_one_territory')],
+                "verbose_name": "collectivité",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("commune__isnull", False),
+                                ("epci__isnull", True),
+                                ("kind", "commune"),
+                            ),
+                            models.Q(
+                                ("commune__isnull", True), ("epci__isnull", False), ("kind", "epci")
+                            ),
+                            _connector="OR",
+                        ),
+                        name="collectivite_has_one_territory",
+                    )
+                ],
             },
         ),
     ]
