@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from territoria.territories import search as territory_search
 from territoria.territories.models import Epci
@@ -83,13 +84,14 @@ class EpciOut(Schema):
     members: list[MemberOut]
 
 
-def _error(code: str, message: str) -> dict:
-    return {"code": code, "message": message}
+def _error(status: int, code: str, message: str) -> Status:
+    return Status(status, {"code": code, "message": message})
 
 
 @router.get(
     "/recherche",
     response={200: SearchOut, 422: ErrorOut},
+    url_name="territory_search",
     summary="Rechercher une commune ou une intercommunalité",
     description="Par nom (sans tenir compte des accents, tirets, apostrophes ; « St » = "
     "« Saint »), code postal ou début de code postal, code INSEE, ancien code INSEE ou SIREN. "
@@ -99,19 +101,21 @@ def _error(code: str, message: str) -> dict:
 def search_territories(request, q: str = "", kind: str = "", limit: str = "10"):
     query = q.strip()
     if len(query) < territory_search.MIN_QUERY_LENGTH:
-        return 422, _error(
+        return _error(
+            422,
             "query_too_short",
             _("Saisissez au moins %(count)d caractères.")
             % {"count": territory_search.MIN_QUERY_LENGTH},
         )
     if len(query) > 100:
-        return 422, _error("query_too_long", _("La recherche est limitée à 100 caractères."))
+        return _error(422, "query_too_long", _("La recherche est limitée à 100 caractères."))
     if kind and kind not in territory_search.KINDS:
-        return 422, _error(
-            "invalid_kind", _("Le type doit valoir « commune » ou « epci » (ou être omis).")
+        return _error(
+            422, "invalid_kind", _("Le type doit valoir « commune » ou « epci » (ou être omis).")
         )
     if not limit.isdigit() or not 1 <= int(limit) <= territory_search.MAX_LIMIT:
-        return 422, _error(
+        return _error(
+            422,
             "invalid_limit",
             _("Le nombre de résultats doit être un entier entre 1 et %(max)d.")
             % {"max": territory_search.MAX_LIMIT},
@@ -123,11 +127,13 @@ def search_territories(request, q: str = "", kind: str = "", limit: str = "10"):
 @router.get(
     "/communes/{code}",
     response={200: CommuneOut, 404: ErrorOut},
+    url_name="territory_commune",
     summary="Une commune par son code INSEE (ou un ancien code)",
 )
 def get_commune(request, code: str):
     if not territory_search.is_insee_code(code):
-        return 404, _error(
+        return _error(
+            404,
             "invalid_code",
             _(
                 "« %(code)s » n'est pas un code INSEE de commune "
@@ -137,7 +143,8 @@ def get_commune(request, code: str):
         )
     commune, former_code = territory_search.find_commune(code)
     if commune is None:
-        return 404, _error(
+        return _error(
+            404,
             "commune_not_found",
             _("Aucune commune, actuelle ou ancienne, n'a le code INSEE %(code)s.") % {"code": code},
         )
@@ -161,17 +168,20 @@ def get_commune(request, code: str):
 @router.get(
     "/epci/{siren}",
     response={200: EpciOut, 404: ErrorOut},
+    url_name="territory_epci",
     summary="Une intercommunalité (EPCI) par son SIREN, avec ses communes membres",
 )
 def get_epci(request, siren: str):
     if not territory_search.is_siren(siren):
-        return 404, _error(
+        return _error(
+            404,
             "invalid_siren",
             _("« %(siren)s » n'est pas un numéro SIREN (9 chiffres).") % {"siren": siren[:20]},
         )
     epci = Epci.objects.select_related("collectivite").filter(siren=siren).first()
     if epci is None:
-        return 404, _error(
+        return _error(
+            404,
             "epci_not_found",
             _("Aucune intercommunalité n'a le SIREN %(siren)s.") % {"siren": siren},
         )

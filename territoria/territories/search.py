@@ -248,6 +248,8 @@ def resolve(text: str, *, kind: str | None = None) -> tuple[dict | None, list[di
     if len(results) == 1:
         return results[0], results
     exact = [r for r in results if r["match"] in EXACT_MATCHES]
-    if len(exact) == 1:
+    postal = [r for r in results if r["match"] == "postal_code"]
+    # "18200" is both Saint-Bouize's INSEE code and Saint-Amand-Montrond's postal code.
+    if len(exact) == 1 and not postal:
         return exact[0], results
     return None, results

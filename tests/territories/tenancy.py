@@ -7,8 +7,15 @@ PUBLIC = {
     "legal",
     "accessibility",
     "privacy",
+    "api:territory_search",
+    "api:territory_commune",
+    "api:territory_epci",
 }
 
 
 def samples(world):
-    return {"territories:collectivite": {"slug": world.saint_amand.slug}}
+    return {
+        "territories:collectivite": {"slug": world.saint_amand.slug},
+        "api:territory_commune": {"code": world.saint_amand.commune_id},
+        "api:territory_epci": {"siren": world.cc.epci_id},
+    }

@@ -5,40 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('territories', '0001_initial'),
+        ("territories", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='departement',
-            name='zone',
-            field=models.CharField(choices=[('metro', 'France métropolitaine'), ('drom', "Département et région d'outre-mer"), ('com', "Collectivité d'outre-mer")], default='metro', max_length=5, verbose_name='zone'),
+            model_name="departement",
+            name="zone",
+            field=models.CharField(
+                choices=[
+                    ("metro", "France métropolitaine"),
+                    ("drom", "Département et région d'outre-mer"),
+                    ("com", "Collectivité d'outre-mer"),
+                ],
+                default="metro",
+                max_length=5,
+                verbose_name="zone",
+            ),
         ),
         migrations.AddField(
-            model_name='region',
-            name='zone',
-            field=models.CharField(choices=[('metro', 'France métropolitaine'), ('drom', "Département et région d'outre-mer"), ('com', "Collectivité d'outre-mer")], default='metro', max_length=5, verbose_name='zone'),
+            model_name="region",
+            name="zone",
+            field=models.CharField(
+                choices=[
+                    ("metro", "France métropolitaine"),
+                    ("drom", "Département et région d'outre-mer"),
+                    ("com", "Collectivité d'outre-mer"),
+                ],
+                default="metro",
+                max_length=5,
+                verbose_name="zone",
+            ),
         ),
         migrations.AlterField(
-            model_name='formercode',
-            name='name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='nom'),
+            model_name="formercode",
+            name="name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="nom"),
         ),
         migrations.CreateModel(
-            name='SearchToken',
+            name="SearchToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=60)),
-                ('population', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=250)),
-                ('words', models.CharField(max_length=500)),
-                ('commune', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.commune')),
-                ('epci', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.epci')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=60)),
+                ("population", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=250)),
+                ("words", models.CharField(max_length=500)),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.commune",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.epci",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['token'], name='searchtoken_token')],
+                "indexes": [models.Index(fields=["token"], name="searchtoken_token")],
             },
         ),
     ]
