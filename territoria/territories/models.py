@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from territoria.territories.enums import CollectiviteKind, EpciKind, Zone
-from territoria.territories.normalize import fold, index_entries
+from territoria.territories.normalize import fold, index_entries, query_terms
 
 
 class ReferenceModel(models.Model):
@@ -164,16 +164,29 @@ class CollectiviteQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, query: str):
-        """Registered collectivités matching a name, an INSEE code, a SIREN or a postal code."""
+        """Registered collectivités matching a name (folded like the territory search:
+        accents, hyphens, "St" for "Saint"), a postal code, an INSEE code or a SIREN."""
         query = query.strip()
         if not query:
             return self
-        return self.filter(
-            models.Q(name__icontains=query)
-            | models.Q(commune_id=query)
-            | models.Q(epci_id=query)
-            | models.Q(commune__siren=query)
-        )
+        compact = query.replace(" ", "")
+        if compact.isdigit():
+            postal = SearchToken.objects.filter(token__startswith=compact).values("commune")
+            return self.filter(
+                models.Q(commune__code__startswith=compact)
+                | models.Q(commune__siren=compact)
+                | models.Q(epci_id=compact)
+                | models.Q(commune__in=postal)
+            )
+        condition = models.Q()
+        for alternatives in query_terms(query):
+            word = models.Q()
+            for prefix in alternatives:
+                for field in ("commune__search_text", "epci__search_text"):
+                    word |= models.Q(**{f"{field}__startswith": prefix})
+                    word |= models.Q(**{f"{field}__contains": f" {prefix}"})
+            condition &= word
+        return self.filter(condition)
 
     def of_member(self, user):
         """The collectivités in which this person has a membership."""
@@ -211,7 +224,9 @@ class Collectivite(models.Model):
             models.CheckConstraint(
                 name="collectivite_has_one_territory",
                 condition=(
-                    models.Q(kind=CollectiviteKind.COMMUNE, commune__isnull=False, epci__isnull=True)
+                    models.Q(
+                        kind=CollectiviteKind.COMMUNE, commune__isnull=False, epci__isnull=True
+                    )
                     | models.Q(kind=CollectiviteKind.EPCI, epci__isnull=False, commune__isnull=True)
                 ),
             )
