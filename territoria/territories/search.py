@@ -96,11 +96,13 @@ def _by_code(code: str, kind: str | None, limit: int) -> list[tuple]:
     return [hit for _population, hit in ranked]
 
 
-def _by_name(query: str, kind: str | None, limit: int) -> list[tuple]:
+def name_matches(query: str, kind: str | None = None):
+    """The SearchToken rows of the territories whose name matches every word of the
+    query, unranked; `.values("commune_id")` or `.values("epci_id")` of it filters other
+    tables (the registered collectivités, for instance)."""
     terms = query_terms(query)
     if not terms:
-        return []
-    canonical = " ".join(term[0] for term in terms)
+        return SearchToken.objects.none()
     driver = max(terms, key=lambda term: min(len(p) for p in term))
     driver_filter = Q()
     for prefix in driver:
@@ -119,6 +121,15 @@ def _by_name(query: str, kind: str | None, limit: int) -> list[tuple]:
         tokens = tokens.filter(commune__isnull=False)
     elif kind == EPCI:
         tokens = tokens.filter(epci__isnull=False)
+    return tokens
+
+
+def _by_name(query: str, kind: str | None, limit: int) -> list[tuple]:
+    terms = query_terms(query)
+    if not terms:
+        return []
+    canonical = " ".join(term[0] for term in terms)
+    tokens = name_matches(query, kind)
     rank = Case(
         When(name=canonical, then=Value(0)),
         When(name__startswith=canonical, then=Value(1)),

@@ -1,9 +1,11 @@
 """Territory search on the sample: names, codes, ranking and the result's shape."""
 
+from django.db.models import Q
+
 import pytest
 
-from territoria.territories.models import Commune
-from territoria.territories.search import resolve, search
+from territoria.territories.models import Collectivite, Commune
+from territoria.territories.search import name_matches, resolve, search
 from tests.factories import make_collectivite
 
 
@@ -225,3 +227,14 @@ def test_resolve_refuses_to_guess(db, cog_sample, text):
     """Several equally good matches, or none, resolve to nothing."""
     match, _candidates = resolve(text)
     assert match is None
+
+
+def test_name_matches_filters_the_registered_collectivites(db, cog_sample):
+    """name_matches() narrows another table, here the registered collectivités."""
+    make_collectivite(Commune.objects.get(code="18197"), "saint-amand-montrond")
+    make_collectivite(Commune.objects.get(code="79191"), "niort")
+    tokens = name_matches("st amand")
+    found = Collectivite.objects.filter(
+        Q(commune__in=tokens.values("commune_id")) | Q(epci__in=tokens.values("epci_id"))
+    )
+    assert list(found.values_list("slug", flat=True)) == ["saint-amand-montrond"]
