@@ -158,11 +158,9 @@ def run(rounds: int) -> int:
 
     load_data()
     vendor = connection.vendor
-    version = connection.cursor().connection.server_version if vendor == "postgresql" else None
-    if vendor == "sqlite":
-        import sqlite3
-
-        version = sqlite3.sqlite_version
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if vendor == "sqlite" else "SHOW server_version")
+        version = cursor.fetchone()[0]
     print(f"database: {vendor} {version}; rounds: {rounds}")
 
     table = Commune._meta.db_table

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
@@ -409,4 +409,14 @@ def import_territories(rows: CogRows, progress=lambda n: None) -> dict[str, Outc
             rebuild_search_index(rows, progress)
         else:
             progress(len(rows.communes) + len(rows.epcis))
+        if any(outcome.changed for outcome in outcomes.values()):
+            _analyze([model for _name, model, _data in tables] + [SearchToken])
     return outcomes
+
+
+def _analyze(models) -> None:
+    """Fresh planner statistics after a bulk load (same statement on SQLite and PostgreSQL):
+    without them PostgreSQL guesses one row per prefix and skips the covering index."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
