@@ -70,7 +70,7 @@ def raw_insert() -> float:
     )
 
     rows = cog.validate(cog.read_extract(cog.default_extract_path()))
-    tokens = list(cog._token_rows(rows, lambda n: None))
+    tokens = list(cog.token_rows(rows))
 
     def insert(cursor, model, columns, values):
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -139,8 +139,8 @@ def raw_insert() -> float:
         insert(
             cursor,
             SearchToken,
-            ["token", "commune_id", "epci_id", "population", "name", "words"],
-            [(t.token, t.commune_id, t.epci_id, t.population, t.name, t.words) for t in tokens],
+            cog.TOKEN_COLUMNS,
+            tokens,
         )
     return time.perf_counter() - started
 
