@@ -85,10 +85,16 @@ def serve_command(args) -> int:
 
 def import_territories(args) -> int:
     _setup()
+    from django.core.management import CommandError
+
     options = ["import_territories"]
     if args.file:
         options += ["--file", args.file]
-    _manage(*options)
+    try:
+        _manage(*options)
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 
