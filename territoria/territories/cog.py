@@ -31,6 +31,8 @@ from territoria.territories.normalize import fold, index_entries
 
 FORMAT_VERSION = 1
 BATCH = 2000
+MAX_NAME_LENGTH = 100  # the longest name of the COG has 59 characters; columns hold 100+
+MAX_POPULATION = 2_000_000_000
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3}|\d{2}[0-9AB]\d{2})$")
 _SIREN = re.compile(r"^\d{9}$")
 _POSTAL = re.compile(r"^\d{5}$")
@@ -56,7 +58,7 @@ def read_extract(path: Path) -> dict:
         ) from error
     checksum_file = path.with_name(path.name + ".sha256")
     if checksum_file.exists():
-        expected = checksum_file.read_text().split()[0].lower() if checksum_file.read_text() else ""
+        expected = (checksum_file.read_text().split() or [""])[0].lower()
         if hashlib.sha256(data).hexdigest() != expected:
             raise CogDataError(
                 _(
@@ -129,9 +131,9 @@ def _value(entry, key: str, kind: type, where: str, pattern=None, choices=None):
     if valid and kind is str and pattern is not None:
         valid = bool(pattern.match(value))
     if valid and kind is str and pattern is None and choices is None:
-        valid = bool(value.strip())
+        valid = bool(value.strip()) and len(value) <= MAX_NAME_LENGTH
     if valid and kind is int:
-        valid = value >= 0
+        valid = 0 <= value <= MAX_POPULATION
     if valid and choices is not None:
         valid = value in choices
     if not valid:
@@ -268,8 +270,8 @@ def validate(data: dict) -> CogRows:
                 }
             )
         name = entry.get("name", "") if isinstance(entry, dict) else ""
-        rows.former_codes[code] = {
-            "name": name if isinstance(name, str) else "",
+        rows.former_codes[code] = {  # the name is informative: kept when valid, never refused
+            "name": name[:MAX_NAME_LENGTH] if isinstance(name, str) else "",
             "commune_id": commune,
         }
     return rows

@@ -172,6 +172,11 @@ def _wrong_format(path, data):
     write_extract(path, data)
 
 
+def _long_name(path, data):
+    next(c for c in data["communes"] if c["code"] == "18197")["name"] = "x" * 101
+    write_extract(path, data)
+
+
 def _negative_population(path, data):
     next(c for c in data["communes"] if c["code"] == "18197")["population"] = -1
     write_extract(path, data)
@@ -192,6 +197,7 @@ def _negative_population(path, data):
             _negative_population,
             "commune 18197 : la valeur -1 du champ « population » est invalide.",
         ),
+        (_long_name, 'commune 18197 : la valeur "xxxxxxxx'),
     ],
     ids=[
         "bad_checksum_case",
@@ -202,6 +208,7 @@ def _negative_population(path, data):
         "unknown_member_case",
         "wrong_format_case",
         "negative_population_case",
+        "long_name_case",
     ],
 )
 def test_damaged_file_is_refused_and_changes_nothing(tmp_path, sample_file, damage, message):
