@@ -21,7 +21,7 @@ def _plain_static_storage(settings, tmp_path):
 @pytest.fixture
 def world(db):
     """Collectivités and people every module's tests share."""
-    cc_coeur_de_france = make_epci("200035814", "CC Cœur de France", population=19_000)
+    cc_coeur_de_france = make_epci("200036135", "CC Coeur de France", population=19_000)
     saint_amand = make_commune(
         "18197",
         "Saint-Amand-Montrond",

@@ -13,10 +13,10 @@ from tests.factories import make_collectivite, make_commune
     [
         ("st amand", ["Saint-Amand-Montrond"]),
         ("SAINT-AMAND", ["Saint-Amand-Montrond"]),
-        ("coeur de france", ["CC Cœur de France"]),
+        ("coeur de france", ["CC Coeur de France"]),
         ("18200", ["Orval", "Saint-Amand-Montrond"]),
         ("79191", ["Niort"]),
-        ("200035814", ["CC Cœur de France"]),
+        ("200036135", ["CC Coeur de France"]),
         ("lyon", []),
     ],
     ids=[
