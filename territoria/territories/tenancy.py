@@ -5,11 +5,26 @@ place that scopes a query to the person's collectivités, and `get_abilities(use
 is the one answer to "what may this person do with this object".
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from territoria.territories.models import Collectivite, user_role, user_roles
+
+
+def collectivite_for(request, slug, ability):
+    """The active collectivité if the person may do `ability` there: 404 when they have
+    no role in it (its private pages stay unknown), 403 when their role is not enough."""
+    collectivite = get_object_or_404(Collectivite.objects.active(), slug=slug)
+    can = collectivite.get_abilities(request.user)
+    if not can["view_private"]:
+        raise Http404
+    if not can[ability]:
+        raise PermissionDenied
+    return collectivite
 
 
 def member_collectivite_ids(user) -> set[int]:

@@ -7,6 +7,7 @@ PUBLIC = {
     "legal",
     "accessibility",
     "privacy",
+    "media",
     "api:territory_search",
     "api:territory_commune",
     "api:territory_epci",
@@ -16,6 +17,8 @@ PUBLIC = {
 def samples(world):
     return {
         "territories:collectivite": {"slug": world.saint_amand.slug},
+        "territories:collectivite_edit": {"slug": world.saint_amand.slug},
+        "media": {"path": "logos/absent.png"},
         "api:territory_commune": {"code": world.saint_amand.commune_id},
         "api:territory_epci": {"siren": world.cc.epci_id},
     }

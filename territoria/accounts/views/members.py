@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -16,21 +16,9 @@ from territoria.accounts import actions, audit
 from territoria.accounts.enums import Role
 from territoria.accounts.forms import InviteForm, RoleForm
 from territoria.accounts.models import AuditEvent, Invitation, Membership
-from territoria.territories.models import Collectivite
+from territoria.territories.tenancy import collectivite_for
 
 JOURNAL_PAGE_SIZE = 50
-
-
-def collectivite_for(request, slug, ability="manage_members"):
-    """The collectivité if the person may do `ability` there: 404 when they have no
-    role in it (its private pages stay unknown), 403 when their role is not enough."""
-    collectivite = get_object_or_404(Collectivite, slug=slug)
-    can = collectivite.get_abilities(request.user)
-    if not can["view_private"]:
-        raise Http404
-    if not can[ability]:
-        raise PermissionDenied
-    return collectivite
 
 
 def _post_only(request):
@@ -85,12 +73,12 @@ def _members_page(request, collectivite, invite_form=None, status=200):
 
 @login_required
 def members(request, slug):
-    return _members_page(request, collectivite_for(request, slug))
+    return _members_page(request, collectivite_for(request, slug, "manage_members"))
 
 
 @login_required
 def invite(request, slug):
-    collectivite = collectivite_for(request, slug)
+    collectivite = collectivite_for(request, slug, "manage_members")
     if refused := _post_only(request):
         return refused
     form = InviteForm(request.POST)
@@ -122,7 +110,7 @@ def _membership(request, collectivite, pk):
 
 @login_required
 def change_role(request, slug, pk):
-    collectivite = collectivite_for(request, slug)
+    collectivite = collectivite_for(request, slug, "manage_members")
     membership = _membership(request, collectivite, pk)
     if not membership.get_abilities(request.user)["change"]:
         raise PermissionDenied
@@ -147,7 +135,7 @@ def change_role(request, slug, pk):
 
 @login_required
 def remove(request, slug, pk):
-    collectivite = collectivite_for(request, slug)
+    collectivite = collectivite_for(request, slug, "manage_members")
     membership = _membership(request, collectivite, pk)
     if not membership.get_abilities(request.user)["delete"]:
         raise PermissionDenied
@@ -168,7 +156,7 @@ def remove(request, slug, pk):
 
 @login_required
 def revoke(request, slug, pk):
-    collectivite = collectivite_for(request, slug)
+    collectivite = collectivite_for(request, slug, "manage_members")
     invitation = get_object_or_404(Invitation, pk=pk, collectivite=collectivite)
     if not invitation.get_abilities(request.user)["delete"]:
         raise PermissionDenied
@@ -187,7 +175,7 @@ def revoke(request, slug, pk):
 
 @login_required
 def journal(request, slug):
-    collectivite = collectivite_for(request, slug)
+    collectivite = collectivite_for(request, slug, "manage_members")
     events = (
         AuditEvent.objects.visible_to(request.user)
         .filter(collectivite=collectivite)
