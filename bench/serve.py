@@ -40,11 +40,14 @@ sys.path.insert(0, str(ROOT))
 from territoria.server import server_command  # noqa: E402
 
 PATHS = {"vue minimale (/bench/ok)": "/bench/ok", "page d'accueil (/)": "/"}
+# name: (server, request threads per worker process)
 SERVERS = {
-    "gunicorn (sync)": ("gunicorn", []),
-    "gunicorn (gthread, 4 threads)": ("gunicorn", ["--worker-class", "gthread", "--threads", "4"]),
-    "granian (wsgi)": ("granian", []),
-    "granian (wsgi, 1 thread)": ("granian", ["--blocking-threads", "1"]),
+    "gunicorn (sync)": ("gunicorn", 1),
+    "gunicorn (gthread, 4 threads)": ("gunicorn", 4),
+    "granian (256 threads, défaut)": ("granian", 256),
+    "granian (4 threads)": ("granian", 4),
+    "granian (2 threads)": ("granian", 2),
+    "granian (1 thread)": ("granian", 1),
 }
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -162,9 +165,11 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
-def start(server, extra, env, args, logs: Path) -> tuple[subprocess.Popen, str]:
+def start(server, threads, env, args, logs: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    command = server_command(server, host="127.0.0.1", port=port, workers=args.workers) + extra
+    command = server_command(
+        server, host="127.0.0.1", port=port, workers=args.workers, threads=threads
+    )
     log = logs / f"{port}.log"
     with log.open("w") as output:
         process = subprocess.Popen(
@@ -206,8 +211,8 @@ def measure_all(env, args, logs: Path) -> dict[str, dict[str, dict]]:
     loads the machine meanwhile weighs on each of them alike."""
     servers = {}
     try:
-        for name, (server, extra) in SERVERS.items():
-            servers[name] = start(server, extra, env, args, logs)
+        for name, (server, threads) in SERVERS.items():
+            servers[name] = start(server, threads, env, args, logs)
         runs = {name: {label: [] for label in PATHS} for name in SERVERS}
         for _process, base in servers.values():
             for path in PATHS.values():
@@ -277,6 +282,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--only", action="append", help="measure only the servers whose name contains this"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk est absent : apt-get install wrk")
@@ -284,6 +292,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="territoria-bench-serve-") as tmp:
         env = environment(Path(tmp))
         database = prepare(env)
+        if args.only:
+            for name in list(SERVERS):
+                if name != "gunicorn (sync)" and not any(part in name for part in args.only):
+                    del SERVERS[name]
         results = measure_all(env, args, Path(tmp))
 
     reference = results["gunicorn (sync)"]
