@@ -21,6 +21,7 @@ quality: ## Lint Python and templates, check migrations are up to date
 	$(VENV)/ruff check territoria tests bench
 	$(VENV)/ruff format --check territoria tests bench
 	$(VENV)/djlint --check territoria/templates territoria/*/templates
+	$(VENV)/djlint --lint territoria/templates territoria/*/templates
 	$(VENV)/python manage.py makemigrations --check --dry-run
 
 fix: ## Fix what the linters can fix
