@@ -15,9 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-# granian with a small thread pool per worker: twice gunicorn's rate on a minimal view and
-# at least its rate on a real page; its default of hundreds of threads per worker loses
-# on real pages (GIL contention), one thread lets one slow request hold up the others.
+# granian with a small thread pool per worker: 2.3× gunicorn's rate on a minimal view,
+# 1.2× on the home page; its default of hundreds of threads per worker loses on real
+# pages (GIL contention), and one thread lets a slow request hold up the next ones.
 SERVER = "granian"
 DEFAULT_THREADS = 2
 APPLICATION = "territoria.wsgi:application"
