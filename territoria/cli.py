@@ -65,22 +65,20 @@ def demo(args) -> int:
     try:
         from territoria.server import serve
 
-        serve(host=args.host, port=args.port, workers=args.workers)
+        return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
             worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
-    return 0
 
 
 def serve_command(args) -> int:
     _setup()
     from territoria.server import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
-    return 0
+    return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
 
 
 def import_territories(args) -> int:
@@ -100,9 +98,13 @@ def import_territories(args) -> int:
 
 def backup_command(args) -> int:
     _setup()
-    from territoria.backup import backup
+    from territoria.backup import BackupError, backup
 
-    path = backup(Path(args.output) if args.output else None)
+    try:
+        path = backup(Path(args.output) if args.output else None)
+    except BackupError as error:
+        print(f"Sauvegarde impossible : {error.message}", file=sys.stderr)
+        return 1
     print(f"Sauvegarde écrite : {path}")
     return 0
 
@@ -112,11 +114,16 @@ def restore_command(args) -> int:
     from territoria.backup import RestoreError, restore
 
     try:
-        restore(Path(args.path))
+        restored = restore(Path(args.path))
     except RestoreError as error:
-        print(f"Restauration impossible : {error}", file=sys.stderr)
+        print(f"Restauration impossible : {error.message}", file=sys.stderr)
         return 1
     print("Restauration terminée.")
+    if restored["pending_migrations"]:
+        print(
+            "La sauvegarde précède cette version de Territoria : lancez "
+            "`territoria manage migrate` pour mettre la base à jour."
+        )
     return 0
 
 

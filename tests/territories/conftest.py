@@ -24,12 +24,6 @@ from tests.territories.cog_sample import sample_extract, write_extract
 COG_TABLES = [SearchToken, FormerCode, Commune, Epci, Departement, Region]
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "full_data: imports the whole shipped COG extract (a few seconds)"
-    )
-
-
 @pytest.fixture
 def sample_file(tmp_path):
     """The sample written as the shipped extract is (gzip and .sha256 beside it)."""
