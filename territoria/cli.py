@@ -147,6 +147,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--workers", type=int, default=None, help="processus web (défaut : WEB_WORKERS)"
         )
+        p.add_argument(
+            "--threads", type=int, default=None, help="fils par processus (défaut : WEB_THREADS)"
+        )
 
     p = sub.add_parser("demo", help="prépare la démonstration complète et la sert")
     server_options(p)
