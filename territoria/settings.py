@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "territoria.accounts",
     "territoria.territories",
+    "territoria.catalogue",
 ]
 
 MIDDLEWARE = [

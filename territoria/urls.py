@@ -14,6 +14,7 @@ admin.site.index_title = _("Opérateurs de l'instance")
 urlpatterns = [
     path("", include("territoria.territories.urls")),
     path("compte/", include("territoria.accounts.urls")),
+    path("catalogue/", include("territoria.catalogue.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path(
