@@ -128,19 +128,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
-
+class AdminScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Objects of the collectivités this person administers; operators see all."""
         if not user.is_authenticated:
             return self.none()
         if user.is_operator:
             return self
         return self.filter(
             collectivite__memberships__user=user, collectivite__memberships__role=Role.ADMIN
+        )
+
+
+class InvitationQuerySet(AdminScopedQuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
 
 
@@ -201,18 +204,6 @@ class Invitation(models.Model):
         return {"view": manager, "change": manager, "delete": manager}
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Admins see their collectivités' events; operators see all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_operator:
-            return self
-        return self.filter(
-            collectivite__memberships__user=user, collectivite__memberships__role=Role.ADMIN
-        )
-
-
 class AuditEvent(models.Model):
     """Who did what, when: one row per write by an agent, élu, admin or operator."""
 
@@ -238,7 +229,7 @@ class AuditEvent(models.Model):
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     changes = models.JSONField(_("détails"), default=dict, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AdminScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("événement du journal")
