@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from territoria.catalogue.api import router as catalogue_router
 from territoria.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -12,3 +13,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/territoires", territories_router)
+api.add_router("/catalogue", catalogue_router)

@@ -1,7 +1,56 @@
 """Catalogue URLs for the cross-tenant walker (tests/test_tenancy_walker.py)."""
 
-PUBLIC: set[str] = set()
+from territoria.catalogue.enums import Moderation
+from tests.catalogue.factories import (
+    make_feedback,
+    make_figure,
+    make_provider,
+    make_solution,
+    make_use_case,
+)
+
+# Use-case and solution pages, comparison, read-only API.
+PUBLIC: set[str] = {
+    "catalogue:use_case_list",
+    "catalogue:use_case",
+    "catalogue:solution",
+    "catalogue:compare",
+    "catalogue:compare_pdf",
+    "api:catalogue_use_cases",
+    "api:catalogue_use_case",
+    "api:catalogue_solutions",
+    "api:catalogue_solution",
+}
+
+DRAFT_CANARY = "Offre brouillon canari"
 
 
 def samples(world):
-    return {}
+    # A published use case and solution, with feedback written by an agent of
+    # Saint-Amand-Montrond (whose e-mail is a canary) and a provider whose member's
+    # e-mail must never show; a draft offer whose name must never show either.
+    use_case = make_use_case(slug="detection-fuites-walker")
+    provider = make_provider("Exemple Walker SARL")
+    provider.members.add(world.provider)
+    solution = make_solution(
+        "Capteurs Walker", slug="capteurs-walker", use_cases=[use_case], provider=provider
+    )
+    make_figure(solution)
+    make_feedback(
+        use_case,
+        world.saint_amand.commune,
+        solution=solution,
+        collectivite=world.saint_amand,
+        author=world.agent_saint_amand,
+    )
+    make_solution(
+        DRAFT_CANARY, slug="offre-brouillon", use_cases=[use_case], provider=provider,
+        status=Moderation.DRAFT,
+    )  # fmt: skip
+    return {
+        "catalogue:use_case": {"slug": use_case.slug},
+        "catalogue:solution": {"slug": solution.slug},
+        "api:catalogue_use_case": {"slug": use_case.slug},
+        "api:catalogue_solution": {"slug": solution.slug},
+        "CANARIES": {DRAFT_CANARY, world.provider.email, world.agent_saint_amand.email},
+    }
