@@ -214,6 +214,13 @@ class Solution(models.Model):
     def get_absolute_url(self):
         return reverse("catalogue:solution", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # After changing use cases, standards or the provider, call reindex() again.
+        from territoria.catalogue.search import reindex  # search imports this module
+
+        reindex([self.pk])
+
     def clean(self):
         unknown = set(self.purchase_channels) - set(PurchaseChannel.values)
         if unknown:
@@ -243,6 +250,9 @@ class Solution(models.Model):
             saving_percent=self.saving_percent,
             feedback_count=self.feedback_count,
         )
+        from territoria.catalogue.search import reindex  # the capex and payback facets
+
+        reindex([self.pk])
 
     def get_abilities(self, user) -> dict[str, bool]:
         operator = _operator(user)

@@ -15,6 +15,7 @@ from territoria.catalogue.enums import (
     Unit,
 )
 from territoria.catalogue.models import Feedback, Figure, Provider, Solution, Tag, UseCase
+from territoria.catalogue.search import reindex
 
 _seq = itertools.count(1)
 SOURCE = {
@@ -76,6 +77,7 @@ def make_solution(name=None, *, use_cases=(), provider=None, status=Moderation.A
         **(defaults | extra),
     )
     solution.use_cases.set(use_cases)
+    reindex([solution.pk])
     return solution
 
 
