@@ -9,8 +9,9 @@ from tests.catalogue.factories import (
     make_use_case,
 )
 
-# Use-case and solution pages, comparison, read-only API.
+# Search, use-case and solution pages, comparison, read-only API.
 PUBLIC: set[str] = {
+    "catalogue:search",
     "catalogue:use_case_list",
     "catalogue:use_case",
     "catalogue:solution",
