@@ -80,7 +80,11 @@ class Checker:
 
     def relations(self) -> None:
         def keys(table, key):
-            return {row.values[key] for row in self.valid(table)}
+            # Rows with other errors still count: one mistake is reported once.
+            return {
+                row.values[key] if row.values else str(row.raw.get(key) or "").strip()
+                for row in self.tables[table]
+            }
 
         tag_kinds = dict(Tag.objects.values_list("slug", "kind"))
         tag_kinds |= {row.values["slug"]: row.values["kind"] for row in self.valid("tags")}
