@@ -81,19 +81,25 @@ def serve_command(args) -> int:
     return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
 
 
-def import_territories(args) -> int:
+def _command(*options: str) -> int:
+    """A management command whose refusals (CommandError, in French) end in exit 1."""
     _setup()
     from django.core.management import CommandError
 
-    options = ["import_territories"]
-    if args.file:
-        options += ["--file", args.file]
     try:
         _manage(*options)
     except CommandError as error:
         print(error, file=sys.stderr)
         return 1
     return 0
+
+
+def import_territories(args) -> int:
+    return _command("import_territories", *(["--file", args.file] if args.file else []))
+
+
+def catalogue_command(args) -> int:
+    return _command("catalogue", *args.rest)
 
 
 def backup_command(args) -> int:
@@ -165,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--file", help="fichier d'extrait du COG (défaut : celui livré avec Territoria)")
     p.set_defaults(func=import_territories)
+
+    p = sub.add_parser(
+        "catalogue", help="exporte ou importe le catalogue : catalogue export|import …"
+    )
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=catalogue_command)
 
     p = sub.add_parser("backup", help="sauvegarde la base de données et les fichiers déposés")
     p.add_argument("--output", help="chemin du fichier de sauvegarde")
