@@ -399,7 +399,8 @@ def _candidates(query: str, filters: dict[str, list[str]]) -> tuple[str, list, l
     else:
         join, text_params, score = "", [], "0"
     sql = (
-        f"WITH c AS (SELECT s.id AS id, s.name AS name, s.saving_percent AS saving_percent, "  # noqa: S608
+        f"WITH c AS MATERIALIZED (SELECT s.id AS id, s.name AS name, "  # noqa: S608
+        f"s.saving_percent AS saving_percent, "
         f"s.payback_years AS payback_years, s.feedback_count AS feedback_count, "
         f"{score} AS score, {miss} AS miss "
         f"FROM {Solution._meta.db_table} s {join} WHERE s.status = %s)"
