@@ -329,9 +329,16 @@ class Figure(models.Model):
             errors["value_max"] = _(
                 "La valeur haute doit être supérieure ou égale à la valeur basse."
             )
-        if self.kind != FigureKind.HYPOTHESIS and not (self.source_title and self.source_url):
+        # A vendor's declaration has no public page: only published figures need an address.
+        if self.kind in (FigureKind.ESTIMATED, FigureKind.MEASURED) and not (
+            self.source_title and self.source_url
+        ):
             errors["source_url"] = _(
                 "Un chiffre qui n'est pas une hypothèse doit citer sa source (titre et adresse)."
+            )
+        elif self.kind == FigureKind.DECLARED and not self.source_title:
+            errors["source_title"] = _(
+                "Un chiffre déclaré doit citer la déclaration du fournisseur."
             )
         if self.kind == FigureKind.HYPOTHESIS and not self.note:
             errors["note"] = _("Une hypothèse doit expliquer d'où vient son ordre de grandeur.")
