@@ -18,17 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from territoria.catalogue.enums import (
-    Axis,
-    FigureKind,
-    Hosting,
-    LicenceKind,
-    Maturity,
-    Metric,
-    Moderation,
-    PurchaseChannel,
-    Unit,
-)
+from territoria.catalogue import enums
 from territoria.catalogue.models import Feedback, Figure, Provider, Solution, Tag, UseCase
 from territoria.territories.models import Commune
 
@@ -257,10 +247,10 @@ def _figures(check: _Checker) -> list[dict]:
             continue
         for name in sorted(set(raw) - FIGURE_FIELDS):
             check.error(where + name, "unknown_field", _("champ inconnu."))
-        kind = check.choice("kind", FigureKind, raw, where)
+        kind = check.choice("kind", enums.FigureKind, raw, where)
         fig = {
-            "metric": check.choice("metric", Metric, raw, where),
-            "unit": check.choice("unit", Unit, raw, where),
+            "metric": check.choice("metric", enums.Metric, raw, where),
+            "unit": check.choice("unit", enums.Unit, raw, where),
             "kind": kind,
             "label": check.text("label", Figure, True, raw, where),
             "basis": check.text("basis", Figure, False, raw, where),
@@ -279,13 +269,13 @@ def _figures(check: _Checker) -> list[dict]:
                 _("la valeur haute (%(high)s) est inférieure à la valeur basse (%(low)s).")
                 % {"low": low, "high": high},
             )
-        if kind == FigureKind.HYPOTHESIS:
+        if kind == enums.FigureKind.HYPOTHESIS:
             if not fig["note"]:
                 check.error(
                     where + "note", "hypothesis_without_note",
                     _("une hypothèse doit expliquer d'où vient son ordre de grandeur."),
                 )  # fmt: skip
-        elif kind in FigureKind.values and not (fig["source_title"] and fig["source_url"]):
+        elif kind in enums.FigureKind.values and not (fig["source_title"] and fig["source_url"]):
             check.error(
                 where + "source_url", "missing_source",
                 _("un chiffre qui n'est pas une hypothèse doit citer sa source "
@@ -301,14 +291,14 @@ SPECS = {
         UseCase,
         ("title", "summary", "problem", "how_it_works"),
         ("indicators", "cost_driver", "regulatory_drivers", "risks"),
-        {"axis": Axis, "maturity": Maturity},
+        {"axis": enums.Axis, "maturity": enums.Maturity},
         ("slug", "prerequisites", "population_min", "population_max", "figures"),
     ),
     SOLUTIONS: (
         Solution,
         ("name", "summary"),
         ("description", "licence_name", "reversibility", "accessibility", "security"),
-        {"maturity": Maturity, "licence_kind": LicenceKind, "hosting": Hosting},
+        {"maturity": enums.Maturity, "licence_kind": enums.LicenceKind, "hosting": enums.Hosting},
         (
             "slug",
             "code_url",
@@ -414,9 +404,9 @@ def validate(data: dict[str, list]) -> tuple[dict[str, list], list[Problem]]:
         if not row["use_cases"]:
             check.error("use_cases", "required", _("au moins un cas d'usage."))
         channels = item.get("purchase_channels", [])
-        if not isinstance(channels, list) or set(channels) - set(PurchaseChannel.values):
+        if not isinstance(channels, list) or set(channels) - set(enums.PurchaseChannel.values):
             check.error("purchase_channels", "unknown_choice", _("canaux possibles : %s.")
-                        % ", ".join(PurchaseChannel.values))  # fmt: skip
+                        % ", ".join(enums.PurchaseChannel.values))  # fmt: skip
             channels = []
         row["purchase_channels"] = channels
         references = item.get("references") or []
@@ -559,7 +549,7 @@ def write(clean: dict[str, list], report: Report, now) -> Report:
     for row in clean[SOLUTIONS]:
         relations = ("standards", "use_cases", "references", "provider", "figures")
         values = {k: v for k, v in row.items() if k not in relations}
-        values |= {"status": Moderation.APPROVED, "is_fictitious": False,
+        values |= {"status": enums.Moderation.APPROVED, "is_fictitious": False,
                    "provider": _provider_for(row["provider"])}  # fmt: skip
         if row["slug"] not in solutions:
             values["moderated_at"] = now
@@ -582,7 +572,7 @@ def write(clean: dict[str, list], report: Report, now) -> Report:
             "use_case": use_cases[row["use_case"]],
             "solution": solutions[row["solution"]] if row["solution"] else None,
             "commune": communes[row["commune"]],
-            "status": Moderation.APPROVED,
+            "status": enums.Moderation.APPROVED,
         }
         key = (row["use_case"], row["commune"], row["title"])
         if key not in feedback:
