@@ -355,7 +355,7 @@ def run(solutions: int, rounds: int, query_count: int) -> int:
     indexed = time.perf_counter() - started
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
         cursor.execute(
             "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
         )

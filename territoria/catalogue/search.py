@@ -370,11 +370,12 @@ def _text_source(query_terms: list[str], query: str) -> tuple[str, list]:
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
             [match],
         )
+    # The tsquery written in the WHERE clause (not joined) lets the GIN index answer.
+    tsquery = "plainto_tsquery('french', unaccent(%s))"
     return (
-        "SELECT d.solution_id AS id, ts_rank(d.document, q.query) AS score "  # noqa: S608
-        f"FROM {DOCUMENT_TABLE} d, plainto_tsquery('french', unaccent(%s)) AS q(query) "
-        "WHERE d.document @@ q.query",
-        [query],
+        f"SELECT d.solution_id AS id, ts_rank(d.document, {tsquery}) AS score "  # noqa: S608
+        f"FROM {DOCUMENT_TABLE} d WHERE d.document @@ {tsquery}",
+        [query, query],
     )
 
 
@@ -429,17 +430,12 @@ def search(
             ignored.append(f"sort={sort}")
         sort = "relevance" if has_text else "name"
     cte, params, active = _candidates(query, filters)
-    counts = _counts(cte, params, active)
+    counts, ids = _run(cte, params, active, _ORDER_BY[sort], per_page, page)
     total = counts.get(TOTAL, {}).get("", 0)
     pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{cte} SELECT c.id FROM c WHERE c.miss = 0 ORDER BY {_ORDER_BY[sort]} "  # noqa: S608
-            "LIMIT %s OFFSET %s",
-            [*params, per_page, (page - 1) * per_page],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+    if not 1 <= page <= pages:  # rare: a page past the end (or below 1) shows the nearest
+        page = min(max(1, page), pages)
+        ids = _run(cte, params, active, _ORDER_BY[sort], per_page, page, with_counts=False)[1]
     return SearchResult(
         solutions=load_page(ids),
         total=total,
@@ -452,22 +448,38 @@ def search(
     )
 
 
-def _counts(cte: str, params: list, active: list[str]) -> dict[str, dict[str, int]]:
+def _run(cte, params, active, order_by, per_page, page, *, with_counts=True):
+    """Every facet's counts and the ids of one page, in one query over the candidates."""
     # A row counts for its facet when its solution fails no filter, or only that facet's.
     own = "".join(f"WHEN {1 << bit} THEN %s " for bit in range(len(active)))
     counted = f"c.miss = 0 OR f.facet = CASE c.miss {own}END" if active else "c.miss = 0"
     single = ", ".join(["0"] + [str(1 << bit) for bit in range(len(active))])
-    sql = (
-        f"{cte} SELECT f.facet, f.value, COUNT(*) FROM c "  # noqa: S608
+    counts_sql = (
+        f"SELECT f.facet, f.value, COUNT(*), 0 FROM c "  # noqa: S608
         f"JOIN {FACET_TABLE} f ON f.solution_id = c.id "
         f"WHERE c.miss IN ({single}) AND ({counted}) GROUP BY f.facet, f.value"
     )
+    page_sql = (
+        f"SELECT NULL, NULL, p.id, p.position FROM (SELECT c.id AS id, "  # noqa: S608
+        f"ROW_NUMBER() OVER (ORDER BY {order_by}) AS position FROM c WHERE c.miss = 0 "
+        f"ORDER BY {order_by} LIMIT %s OFFSET %s) p"
+    )
+    page_params = [per_page, (page - 1) * per_page]
+    if with_counts:
+        sql = f"{cte} {counts_sql} UNION ALL {page_sql}"
+        all_params = [*params, *active, *page_params]
+    else:
+        sql, all_params = f"{cte} {page_sql}", [*params, *page_params]
     counts: dict[str, dict[str, int]] = {}
+    positions = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *active])
-        for facet, value, count in cursor.fetchall():
-            counts.setdefault(facet, {})[value] = count
-    return counts
+        cursor.execute(sql, all_params)
+        for facet, value, number, position in cursor.fetchall():
+            if facet is None:
+                positions.append((position, number))
+            else:
+                counts.setdefault(facet, {})[value] = number
+    return counts, [pk for _position, pk in sorted(positions)]
 
 
 def _facet_counts(counts: dict, filters: dict, labels: dict) -> list[FacetCounts]:
