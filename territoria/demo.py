@@ -1,9 +1,15 @@
 """The demonstration: every module adds its content here, in order."""
 
+from django.core.management import call_command
+
 from territoria.accounts import demo as accounts_demo
+from territoria.catalogue import demo as catalogue_demo
 from territoria.territories import demo as territories_demo
 
 
 def load() -> list[tuple[str, str]]:
     collectivites = territories_demo.load()
-    return accounts_demo.load(collectivites)
+    logins = accounts_demo.load(collectivites)
+    call_command("load_catalogue", verbosity=0)
+    catalogue_demo.load()
+    return logins
