@@ -430,7 +430,11 @@ def search(
             ignored.append(f"sort={sort}")
         sort = "relevance" if has_text else "name"
     cte, params, active = _candidates(query, filters)
-    counts, ids = _run(cte, params, active, _ORDER_BY[sort], per_page, page)
+    counts = None if has_text or filters else _whole_catalogue_counts()
+    if counts is None:
+        counts, ids = _run(cte, params, active, _ORDER_BY[sort], per_page, page)
+    else:
+        ids = _run(cte, params, active, _ORDER_BY[sort], per_page, page, with_counts=False)[1]
     total = counts.get(TOTAL, {}).get("", 0)
     pages = max(1, -(-total // per_page))
     if not 1 <= page <= pages:  # rare: a page past the end (or below 1) shows the nearest
@@ -446,6 +450,30 @@ def search(
         sort=sort,
         ignored=ignored,
     )
+
+
+def _whole_catalogue_counts() -> dict[str, dict[str, int]] | None:
+    """The counts of the catalogue home (no text, no filter) read from the facet table
+    alone, ten times faster than joining it to the solutions; None (use the join) when
+    the indexed solutions are not exactly the published ones, e.g. after a status
+    changed without reindex()."""
+    solutions = Solution._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {solutions} WHERE status = %s), "  # noqa: S608
+            f"(SELECT SUM(id) FROM {solutions} WHERE status = %s), "
+            f"(SELECT COUNT(*) FROM {FACET_TABLE} WHERE facet = %s), "
+            f"(SELECT SUM(solution_id) FROM {FACET_TABLE} WHERE facet = %s)",
+            [Moderation.APPROVED, Moderation.APPROVED, TOTAL, TOTAL],
+        )
+        published, published_sum, indexed, indexed_sum = cursor.fetchone()
+        if (published, published_sum) != (indexed, indexed_sum):
+            return None
+        cursor.execute(f"SELECT facet, value, COUNT(*) FROM {FACET_TABLE} GROUP BY facet, value")  # noqa: S608
+        counts: dict[str, dict[str, int]] = {}
+        for facet, value, count in cursor.fetchall():
+            counts.setdefault(facet, {})[value] = count
+    return counts
 
 
 def _run(cte, params, active, order_by, per_page, page, *, with_counts=True):

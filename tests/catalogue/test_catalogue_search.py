@@ -146,6 +146,15 @@ def test_unpublishing_removes_from_the_index(catalogue):
     assert "secnumcloud" not in search("").counts
 
 
+def test_status_changed_without_reindex_never_leaks(catalogue):
+    """A solution unpublished behind the index's back is still neither shown nor counted."""
+    Solution.objects.filter(pk=catalogue["aqua"].pk).update(status=Moderation.REJECTED)
+    everything = search("")
+    assert (everything.total, names(everything)) == (2, ["Citéo", "Lumen"])
+    assert "secnumcloud" not in everything.counts
+    assert everything.counts["use_case"] == {"fuites": 1, "eclairage": 2}
+
+
 def test_facet_counts_apply_the_other_facets_filters(catalogue):
     """Each facet is counted with the other facets' filters, not its own."""
     result = search("", {"axis": [Axis.ENVIRONMENT]})
