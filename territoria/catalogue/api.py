@@ -167,6 +167,11 @@ class SolutionPageOut(Schema):
     results: list[SolutionSummaryOut]
 
 
+def _small_integer(text: str) -> bool:
+    """ASCII digits, at most 9 of them: int() never fails and SQL offsets never overflow."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _error(status: int, code: str, message: str) -> Status:
     return Status(status, {"code": code, "message": message})
 
@@ -397,9 +402,9 @@ def list_solutions(
                 % {"values": ", ".join(LicenceKind.values)},
             )
         solutions = solutions.filter(licence_kind=licence)
-    if not page.isdigit() or int(page) < 1:
+    if not _small_integer(page) or int(page) < 1:
         return _error(422, "invalid_page", _("La page doit être un entier supérieur ou égal à 1."))
-    if not page_size.isdigit() or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
+    if not _small_integer(page_size) or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
         return _error(
             422,
             "invalid_page_size",
@@ -409,9 +414,13 @@ def list_solutions(
     solutions = solutions.distinct().order_by("name", "pk")
     count = solutions.count()
     start = (number - 1) * size
-    rows = solutions.select_related("provider__region").prefetch_related("use_cases")[
-        start : start + size
-    ]
+    rows = (
+        solutions.select_related("provider__region").prefetch_related("use_cases")[
+            start : start + size
+        ]
+        if start < count
+        else []
+    )
     return {
         "count": count,
         "page": number,

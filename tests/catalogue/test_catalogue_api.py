@@ -122,13 +122,18 @@ def test_solution_filters(client, catalogue, query, slugs):
          "not_software."),
         ("/api/catalogue/solutions?page=0", "invalid_page",
          "La page doit être un entier supérieur ou égal à 1."),
+        ("/api/catalogue/solutions?page=" + "9" * 5000, "invalid_page",
+         "La page doit être un entier supérieur ou égal à 1."),
+        ("/api/catalogue/solutions?page=%C2%B2", "invalid_page",
+         "La page doit être un entier supérieur ou égal à 1."),
         ("/api/catalogue/solutions?page_size=500", "invalid_page_size",
          "La taille de page doit être un entier entre 1 et 100."),
         ("/api/catalogue/cas-d-usage?axis=x", "invalid_axis",
          "L'axe doit valoir l'une de ces valeurs : economy, quality_of_life, networks, social, "
          "environment, attractiveness."),
     ],
-    ids=["axis_case", "use_case_case", "licence_case", "page_case", "page_size_case",
+    ids=["axis_case", "use_case_case", "licence_case", "page_case", "huge_page_case",
+         "superscript_page_case", "page_size_case",
          "use_case_axis_case"],
 )  # fmt: skip
 def test_bad_parameters_get_structured_errors(client, catalogue, url, code, message):
@@ -136,6 +141,12 @@ def test_bad_parameters_get_structured_errors(client, catalogue, url, code, mess
     response = client.get(url)
     assert response.status_code == 422
     assert response.json() == {"code": code, "message": message}
+
+
+def test_page_after_the_last_is_empty(client, catalogue):
+    """A page past the end answers an empty list, not an error."""
+    data = client.get("/api/catalogue/solutions?page=999999999").json()
+    assert (data["count"], data["results"]) == (3, [])
 
 
 def test_solution_detail(client, catalogue):

@@ -168,3 +168,15 @@ def test_command_reports_problems_and_changes_nothing(exported):
         f"catalogue.json, ligne {line}, champ « population_min » : Nombre entier positif attendu."
     )
     assert UseCase.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "value", ["²", "9" * 5000, "-3", "1.5"], ids=["superscript_case", "huge_case", "negative_case",
+                                                "decimal_case"],
+)  # fmt: skip
+def test_bad_integers_get_the_french_message(exported, value):
+    """Whatever the text in an integer column, the message is the French one."""
+    line = _edit_json_row(exported, "feedback", 0, population=value)
+    assert _messages(exported) == [
+        f"catalogue.json, ligne {line}, champ « population » : Nombre entier positif attendu."
+    ]

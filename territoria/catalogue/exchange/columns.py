@@ -149,7 +149,7 @@ def parse_cell(column: Column, raw, from_csv: bool):
     if kind == "int":
         if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
             return raw
-        if isinstance(raw, str) and raw.isdigit():
+        if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 12:
             return int(raw)
         raise ValueError(_("Nombre entier positif attendu."))
     if kind == "decimal":
