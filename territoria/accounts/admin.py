@@ -4,15 +4,21 @@ login failures. Operators' writes here are recorded in the audit log too."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from territoria.accounts import actions as account_actions
 from territoria.accounts import audit
 from territoria.accounts.models import AuditEvent, Invitation, LoginFailure, Membership, User
 
+# Web addresses typed without a scheme are read as https (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class AuditedAdmin(admin.ModelAdmin):
     """Record the operators' additions, changes and deletions in the audit log."""
+
+    formfield_overrides = HTTPS_URLS
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -211,15 +211,15 @@ class Solution(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("catalogue:solution", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # After changing use cases, standards or the provider, call reindex() again.
         from territoria.catalogue.search import reindex  # search imports this module
 
         reindex([self.pk])
+
+    def get_absolute_url(self):
+        return reverse("catalogue:solution", kwargs={"slug": self.slug})
 
     def clean(self):
         unknown = set(self.purchase_channels) - set(PurchaseChannel.values)

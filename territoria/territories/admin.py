@@ -2,7 +2,6 @@
 `territoria import-territories` refreshes them), collectivités are managed here."""
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -113,7 +112,6 @@ class CollectiviteAdmin(AuditedAdmin):
     list_select_related = ["commune", "epci"]
     readonly_fields = ["created_at"]
     inlines = [CollectiviteMembershipInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "is_active"]}),
         (_("Territoire"), {"fields": ["commune", "epci"]}),
