@@ -416,3 +416,32 @@ class Feedback(models.Model):
             "moderate": operator,
             "delete": operator,
         }
+
+
+class SolutionRevision(models.Model):
+    """One step in an offer's history: a provider's submission or edit, an operator's
+    decision. `snapshot` is the offer as it stood after the step (fields, use cases,
+    standards, figures), so the moderation queue can diff against the last approved one."""
+
+    solution = models.ForeignKey(Solution, models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("auteur"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20)
+    status_before = models.CharField(
+        _("statut avant"), max_length=20, choices=Moderation.choices, blank=True
+    )
+    status_after = models.CharField(_("statut après"), max_length=20, choices=Moderation.choices)
+    changes = models.JSONField(_("modifications"), default=dict, blank=True)
+    snapshot = models.JSONField(_("état de l'offre"), default=dict, blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        verbose_name = _("révision d'une offre")
+        verbose_name_plural = _("révisions des offres")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.solution} — {self.action}"
