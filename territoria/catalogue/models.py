@@ -412,7 +412,8 @@ class Feedback(models.Model):
         member = self.collectivite is not None and user_role(user, self.collectivite) is not None
         return {
             "view": self.status == Moderation.APPROVED or member or operator,
-            "change": member or operator,
+            # The writing collectivité edits its feedback while it awaits moderation.
+            "change": (member and self.status == Moderation.SUBMITTED) or operator,
             "moderate": operator,
             "delete": operator,
         }
