@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401 - routes are added by each views module's author
 
-from territoria.catalogue.views import compare, pages, search
+from territoria.catalogue.views import compare, moderation, pages, providers, search
 
 app_name = "catalogue"
 
@@ -13,4 +13,18 @@ urlpatterns = [
     path("solutions/<slug:slug>/", pages.solution_detail, name="solution"),
     path("comparer/", compare.compare, name="compare"),
     path("comparer/pdf/", compare.compare_pdf, name="compare_pdf"),
+    # Providers' self-service and operators' moderation (views/providers.py, moderation.py).
+    path("fournisseurs/inscription/", providers.register, name="provider_register"),
+    path("fournisseurs/<int:pk>/", providers.provider_detail, name="provider"),
+    path(
+        "fournisseurs/<int:pk>/offres/nouvelle/", providers.solution_create, name="solution_create"
+    ),
+    path(
+        "fournisseurs/<int:pk>/offres/<int:solution_pk>/modifier/",
+        providers.solution_edit,
+        name="solution_edit",
+    ),
+    path("moderation/", moderation.queue, name="moderation"),
+    path("moderation/offres/<int:pk>/", moderation.moderate, name="moderate"),
+    path("moderation/chiffres/<int:pk>/verifier/", moderation.verify_figure, name="verify_figure"),
 ]

@@ -44,14 +44,21 @@ def samples(world):
         collectivite=world.saint_amand,
         author=world.agent_saint_amand,
     )
-    make_solution(
+    draft = make_solution(
         DRAFT_CANARY, slug="offre-brouillon", use_cases=[use_case], provider=provider,
         status=Moderation.DRAFT,
     )  # fmt: skip
+    draft_figure = make_figure(draft)
     return {
         "catalogue:use_case": {"slug": use_case.slug},
         "catalogue:solution": {"slug": solution.slug},
         "api:catalogue_use_case": {"slug": use_case.slug},
         "api:catalogue_solution": {"slug": solution.slug},
+        # Providers' pages (members only: 404) and moderation (operators only: 403).
+        "catalogue:provider": {"pk": provider.pk},
+        "catalogue:solution_create": {"pk": provider.pk},
+        "catalogue:solution_edit": {"pk": provider.pk, "solution_pk": draft.pk},
+        "catalogue:moderate": {"pk": draft.pk},
+        "catalogue:verify_figure": {"pk": draft_figure.pk},
         "CANARIES": {DRAFT_CANARY, world.provider.email, world.agent_saint_amand.email},
     }
