@@ -1,6 +1,7 @@
 from django.urls import path  # noqa: F401 - routes are added by each views module's author
 
 from territoria.catalogue.views import compare, moderation, pages, providers, search
+from territoria.catalogue.views import feedback as feedback_views
 
 app_name = "catalogue"
 
@@ -27,4 +28,13 @@ urlpatterns = [
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/offres/<int:pk>/", moderation.moderate, name="moderate"),
     path("moderation/chiffres/<int:pk>/verifier/", moderation.verify_figure, name="verify_figure"),
+    # Towns' experience feedback and its moderation (views/feedback.py).
+    path("retours/", feedback_views.feedback_mine, name="feedback_mine"),
+    path("retours/nouveau/", feedback_views.feedback_new, name="feedback_new"),
+    path("retours/<int:pk>/", feedback_views.feedback_detail, name="feedback_detail"),
+    path("retours/<int:pk>/modifier/", feedback_views.feedback_edit, name="feedback_edit"),
+    path("moderation/retours/", feedback_views.feedback_moderation, name="feedback_moderation"),
+    path(
+        "moderation/retours/<int:pk>/", feedback_views.feedback_moderate, name="feedback_moderate"
+    ),
 ]

@@ -25,6 +25,27 @@ PUBLIC: set[str] = {
 
 DRAFT_CANARY = "Offre brouillon canari"
 
+# The lessons of a feedback of Saint-Amand-Montrond awaiting moderation.
+FEEDBACK_CANARY = "Enseignement canari en attente de modération"
+
+
+def feedback_samples(world, use_case):
+    """A feedback of Saint-Amand-Montrond awaiting moderation: its members and operators
+    only may see it."""
+    pending = make_feedback(
+        use_case,
+        world.saint_amand.commune,
+        collectivite=world.saint_amand,
+        author=world.agent_saint_amand,
+        status=Moderation.SUBMITTED,
+        lessons=FEEDBACK_CANARY,
+    )
+    return {
+        "catalogue:feedback_detail": {"pk": pending.pk},
+        "catalogue:feedback_edit": {"pk": pending.pk},
+        "catalogue:feedback_moderate": {"pk": pending.pk},
+    }
+
 
 def samples(world):
     # A published use case and solution, with feedback written by an agent of
@@ -60,5 +81,11 @@ def samples(world):
         "catalogue:solution_edit": {"pk": provider.pk, "solution_pk": draft.pk},
         "catalogue:moderate": {"pk": draft.pk},
         "catalogue:verify_figure": {"pk": draft_figure.pk},
-        "CANARIES": {DRAFT_CANARY, world.provider.email, world.agent_saint_amand.email},
+        **feedback_samples(world, use_case),
+        "CANARIES": {
+            DRAFT_CANARY,
+            FEEDBACK_CANARY,
+            world.provider.email,
+            world.agent_saint_amand.email,
+        },
     }
