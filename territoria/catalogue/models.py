@@ -446,3 +446,8 @@ class SolutionRevision(models.Model):
 
     def __str__(self):
         return f"{self.solution} — {self.action}"
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        """The history is read by the offer's provider and operators, written by no one."""
+        solution = self.solution.get_abilities(user)
+        return {"view": solution["change"], "change": False, "delete": False}
