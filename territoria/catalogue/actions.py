@@ -208,25 +208,38 @@ def verify_figure(user, figure: Figure) -> Figure:
 @task()
 def notify_decision(revision_id: int) -> int:
     """Mail the provider's members an operator's decision on their offer; returns the
-    number of messages sent."""
+    number of messages sent.
+
+    Idempotent: the revision is first claimed (`notified_at`, one conditional UPDATE), so
+    a second run sends nothing; if sending fails, the claim is undone for a retry.
+    """
+    claimed = SolutionRevision.objects.filter(pk=revision_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
     revision = SolutionRevision.objects.select_related("solution__provider").get(pk=revision_id)
     provider = revision.solution.provider
     if provider is None:
         return 0
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for member in provider.members.filter(is_active=True).order_by("pk"):
-            context = {
-                "SITE_NAME": settings.SITE_NAME,
-                "revision": revision,
-                "solution": revision.solution,
-                "approved": revision.status_after == Moderation.APPROVED,
-                "url": settings.SITE_URL + provider_url(provider),
-            }
-            subject = render_to_string("catalogue/provider_email_decision_subject.txt", context)
-            body = render_to_string("catalogue/provider_email_decision_body.txt", context)
-            EmailMessage(" ".join(subject.split()), body, to=[member.email]).send()
-            sent += 1
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            for member in provider.members.filter(is_active=True).order_by("pk"):
+                context = {
+                    "SITE_NAME": settings.SITE_NAME,
+                    "revision": revision,
+                    "solution": revision.solution,
+                    "approved": revision.status_after == Moderation.APPROVED,
+                    "url": settings.SITE_URL + provider_url(provider),
+                }
+                subject = render_to_string("catalogue/provider_email_decision_subject.txt", context)
+                body = render_to_string("catalogue/provider_email_decision_body.txt", context)
+                EmailMessage(" ".join(subject.split()), body, to=[member.email]).send()
+                sent += 1
+    except Exception:
+        SolutionRevision.objects.filter(pk=revision_id).update(notified_at=None)
+        raise
     return sent
 
 

@@ -438,6 +438,7 @@ class SolutionRevision(models.Model):
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
     snapshot = models.JSONField(_("état de l'offre"), default=dict, blank=True)
     reason = models.TextField(_("motif"), blank=True)
+    notified_at = models.DateTimeField(_("fournisseur prévenu le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("révision d'une offre")

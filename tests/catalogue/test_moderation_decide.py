@@ -6,6 +6,7 @@ from django.urls import reverse
 import pytest
 
 from territoria.accounts.models import AuditEvent
+from territoria.catalogue.actions import notify_decision
 from territoria.catalogue.enums import Moderation
 from territoria.catalogue.models import Solution, SolutionRevision
 from territoria.catalogue.search import search
@@ -196,3 +197,16 @@ def test_unmoderated_offers_are_never_public(submitted, client, world):
     assert client.get(solution.get_absolute_url()).status_code == 404
     client.force_login(world.provider)
     assert client.get(solution.get_absolute_url()).status_code == 200
+
+
+def test_the_decision_email_is_sent_once(
+    submitted, world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Running the notification task again for the same decision sends nothing."""
+    solution, _, _ = submitted
+    client.force_login(world.operator)
+    _decide(client, solution, "approve", "Complète.", django_capture_on_commit_callbacks)
+    revision = solution.revisions.first()
+    assert revision.notified_at is not None
+    assert notify_decision.call(revision.pk) == 0
+    assert len(mailoutbox) == 2
