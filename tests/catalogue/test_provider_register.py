@@ -96,3 +96,14 @@ def test_the_provider_page_is_for_its_members_only(world, client):
     assert client.get(url).status_code == 404
     missing = reverse("catalogue:provider", kwargs={"pk": provider.pk + 1000})
     assert client.get(missing).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_registration_page_links_to_ones_providers(world, client):
+    """A member finds their providers' pages from the registration page."""
+    provider = make_provider("Hydro Exemple")
+    provider.members.add(world.provider)
+    client.force_login(world.provider)
+    page = client.get(REGISTER).content.decode()
+    assert reverse("catalogue:provider", kwargs={"pk": provider.pk}) in page
+    assert "Vos fournisseurs" in page

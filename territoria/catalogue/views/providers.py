@@ -28,7 +28,8 @@ def register(request):
         provider = actions.register_provider(request.user, form)
         messages.success(request, _("Le fournisseur %(name)s est inscrit.") % {"name": provider})
         return redirect("catalogue:provider", pk=provider.pk)
-    return render(request, "catalogue/provider_register.html", {"form": form})
+    mine = request.user.providers.order_by("name")
+    return render(request, "catalogue/provider_register.html", {"form": form, "mine": mine})
 
 
 @login_required
