@@ -210,3 +210,22 @@ def test_the_decision_email_is_sent_once(
     assert revision.notified_at is not None
     assert notify_decision.call(revision.pk) == 0
     assert len(mailoutbox) == 2
+
+
+def test_a_draft_cannot_be_decided(world, client):
+    """A draft the provider has not sent is not published by an operator's decision."""
+    use_case = make_use_case(slug="fuites")
+    provider = make_provider("Hydro Exemple")
+    provider.members.add(world.provider)
+    client.force_login(world.provider)
+    create = reverse("catalogue:solution_create", kwargs={"pk": provider.pk})
+    client.post(create, offer_data([use_case], save_draft="1"))
+    solution = Solution.objects.get()
+    client.force_login(world.operator)
+    url = reverse("catalogue:moderate", kwargs={"pk": solution.pk})
+    response = client.post(url, {"decision": "approve", "reason": "Vu."})
+    assert response.context["form"].non_field_errors() == [
+        "Ce brouillon n'a pas été envoyé en modération par le fournisseur."
+    ]
+    solution.refresh_from_db()
+    assert solution.status == Moderation.DRAFT

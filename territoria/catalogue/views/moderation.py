@@ -35,6 +35,9 @@ def moderate(request, pk):
     _require_operator(request.user)
     solution = get_object_or_404(Solution.objects.select_related("provider"), pk=pk)
     form = DecisionForm(request.POST or None)
+    if request.method == "POST" and solution.status == Moderation.DRAFT:
+        # The provider has not sent it yet: there is nothing to decide.
+        form.add_error(None, _("Ce brouillon n'a pas été envoyé en modération par le fournisseur."))
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"].strip()
         if form.cleaned_data["decision"] == "approve":
