@@ -3,7 +3,15 @@
 from django.contrib import admin
 
 from territoria.accounts.admin import HTTPS_URLS, AuditedAdmin
-from territoria.catalogue.models import Feedback, Figure, Provider, Solution, Tag, UseCase
+from territoria.catalogue.models import (
+    Feedback,
+    Figure,
+    Provider,
+    Solution,
+    SolutionRevision,
+    Tag,
+    UseCase,
+)
 from territoria.catalogue.search import reindex
 
 
@@ -70,3 +78,21 @@ class FeedbackAdmin(AuditedAdmin):
     list_filter = ["status"]
     search_fields = ["title", "commune__name"]
     raw_id_fields = ["commune", "collectivite", "author", "solution"]
+
+
+@admin.register(SolutionRevision)
+class SolutionRevisionAdmin(admin.ModelAdmin):
+    """The history of offers, read-only: it is written by the moderation actions."""
+
+    list_display = ["solution", "at", "author", "status_before", "status_after"]
+    list_filter = ["status_after"]
+    search_fields = ["solution__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

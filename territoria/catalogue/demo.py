@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from territoria.accounts.models import User
 from territoria.catalogue import content
 from territoria.catalogue.enums import (
     FigureKind,
@@ -22,6 +23,8 @@ from territoria.catalogue.enums import (
     Unit,
 )
 from territoria.catalogue.models import Figure, Provider, Solution, Tag, UseCase
+
+DEMO_PROVIDER_EMAIL = "fournisseur@demo.test"
 
 DECLARATION = "Déclaration du fournisseur (fictif, démonstration)"
 FICTITIOUS = "Fournisseur fictif créé pour la démonstration de Territoria ; il n'existe pas."
@@ -112,6 +115,9 @@ def load() -> None:
             is_fictitious=True,
             defaults={"website": website, "description": FICTITIOUS, "siren": None},
         )
+    # The demo's provider account manages the first fictitious provider.
+    if account := User.objects.filter(email=DEMO_PROVIDER_EMAIL).first():
+        next(iter(providers.values())).members.add(account)
     for slug, provider, name, use_cases, standards, summary, figures in SOLUTIONS:
         solution, created = Solution.objects.update_or_create(
             slug=slug,
