@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against the real demo,
 started with `territoria demo` on a free port of 127.0.0.1 in a throwaway folder."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -33,45 +34,56 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory):
-    """The demo, prepared and served exactly as a newcomer's `territoria demo` does."""
-    var_dir = tmp_path_factory.mktemp("demo-var")
-    port = _free_port()
+def instance_env(var_dir: Path) -> dict[str, str]:
+    """The environment of a throwaway instance living in var_dir."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND"}
     }
-    env |= {"TERRITORIA_VAR_DIR": str(var_dir), "WEB_WORKERS": "2"}
-    log = (var_dir / "demo.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "territoria.cli", "demo", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    while True:
+    return env | {"TERRITORIA_VAR_DIR": str(var_dir), "WEB_WORKERS": "2"}
+
+
+@contextlib.contextmanager
+def serving(var_dir: Path, command: str, timeout: float = 240):
+    """Run `territoria <command> --port P` on a free port until the block ends; yields
+    its URL once the home page answers."""
+    port = _free_port()
+    log_path = var_dir / f"{command}.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "territoria.cli", command, "--port", str(port)],
+            cwd=ROOT, env=instance_env(var_dir), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
         try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the demo did not start:\n" + (var_dir / "demo.log").read_text()[-3000:])
-        time.sleep(0.5)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/", timeout=2) as response:  # noqa: S310
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        f"`territoria {command}` did not start:\n" + log_path.read_text()[-3000:]
+                    )
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory):
+    """The demo, prepared and served exactly as a newcomer's `territoria demo` does."""
+    with serving(tmp_path_factory.mktemp("demo-var"), "demo") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

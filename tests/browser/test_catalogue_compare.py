@@ -6,18 +6,15 @@ served by `territoria serve`, so the test process never touches a database while
 browser runs."""
 
 import json
-import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, screenshot
+from tests.browser.conftest import ROOT, instance_env, screenshot, serving
 
 pytestmark = pytest.mark.browser
 
@@ -72,43 +69,15 @@ DOCUMENT = {
 def catalogue_url(tmp_path_factory):
     """A fresh instance holding three fictitious offers for one use case."""
     var_dir = tmp_path_factory.mktemp("compare-var")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND"}
-    } | {"TERRITORIA_VAR_DIR": str(var_dir), "WEB_WORKERS": "1"}
+    env = instance_env(var_dir)
     document = var_dir / "catalogue.json"
     document.write_text(json.dumps(DOCUMENT, ensure_ascii=False))
     manage = [sys.executable, "-m", "territoria.cli", "manage"]
     for command in (["migrate", "--no-input", "--verbosity", "0"],
                     ["catalogue", "import", str(document)]):  # fmt: skip
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (var_dir / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "territoria.cli", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the server did not start:\n" + (var_dir / "serve.log").read_text()[-3000:])
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with serving(var_dir, "serve", timeout=120) as url:
+        yield url
 
 
 def test_tick_two_offers_compare_them_and_download_the_pdf(page, catalogue_url):
