@@ -80,7 +80,11 @@ def _moderate(user, feedback: Feedback, status: str, reason: str = "") -> Feedba
     if not feedback.get_abilities(user)["moderate"]:
         raise PermissionDenied
     with transaction.atomic():
-        locked = Feedback.objects.select_for_update().select_related("solution").get(pk=feedback.pk)
+        locked = (
+            Feedback.objects.select_for_update(of=("self",))
+            .select_related("solution")
+            .get(pk=feedback.pk)
+        )
         if locked.status != Moderation.SUBMITTED:
             raise ActionError(
                 "already_moderated", _("Ce retour d'expérience a déjà été modéré."), status=409

@@ -21,7 +21,7 @@ def _claim(feedback_id: int) -> Feedback | None:
     None when it was already recorded or there is nothing to tell."""
     with transaction.atomic():
         feedback = (
-            Feedback.objects.select_for_update()
+            Feedback.objects.select_for_update(of=("self",))
             .select_related("author", "collectivite", "commune", "use_case")
             .filter(pk=feedback_id, status__in=[Moderation.APPROVED, Moderation.REJECTED])
             .first()
