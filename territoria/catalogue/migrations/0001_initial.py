@@ -6,172 +6,662 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0003_search_covering_index'),
+        ("territories", "0003_search_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('kind', models.CharField(choices=[('prerequisite', 'Prérequis'), ('standard', 'Norme ou standard')], max_length=20, verbose_name='type')),
-                ('name', models.CharField(max_length=120, verbose_name='nom')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("prerequisite", "Prérequis"), ("standard", "Norme ou standard")],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nom")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'étiquette',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "étiquette",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='raison sociale')),
-                ('siren', models.CharField(blank=True, max_length=9, null=True, unique=True, verbose_name='SIREN')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('description', models.TextField(blank=True, verbose_name='présentation')),
-                ('is_fictitious', models.BooleanField(default=False, help_text="Les fournisseurs fictifs n'existent que dans les données de démonstration.", verbose_name='fictif (démonstration)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('members', models.ManyToManyField(blank=True, related_name='providers', to=settings.AUTH_USER_MODEL, verbose_name='comptes du fournisseur')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territories.region', verbose_name='région du siège')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="raison sociale")),
+                (
+                    "siren",
+                    models.CharField(
+                        blank=True, max_length=9, null=True, unique=True, verbose_name="SIREN"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                ("description", models.TextField(blank=True, verbose_name="présentation")),
+                (
+                    "is_fictitious",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Les fournisseurs fictifs n'existent que dans les données de démonstration.",
+                        verbose_name="fictif (démonstration)",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="providers",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="comptes du fournisseur",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territories.region",
+                        verbose_name="région du siège",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fournisseur',
-                'ordering': ['name'],
+                "verbose_name": "fournisseur",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='UseCase',
+            name="UseCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('axis', models.CharField(choices=[('economy', 'Développement économique'), ('quality_of_life', 'Qualité de vie'), ('networks', 'Optimisation des réseaux'), ('social', 'Cohésion sociale'), ('environment', 'Environnement'), ('attractiveness', 'Attractivité')], max_length=20, verbose_name='axe')),
-                ('summary', models.CharField(max_length=300, verbose_name='résumé')),
-                ('problem', models.TextField(verbose_name='problème résolu')),
-                ('how_it_works', models.TextField(verbose_name='fonctionnement')),
-                ('indicators', models.TextField(blank=True, verbose_name='indicateurs de suivi')),
-                ('cost_driver', models.CharField(blank=True, help_text='Ce qui fait varier le coût : points lumineux, compteurs, places…', max_length=120, verbose_name='unité de coût')),
-                ('maturity', models.CharField(choices=[('experimental', 'Expérimentale'), ('emerging', 'Émergente'), ('proven', 'Éprouvée'), ('mainstream', 'Généralisée')], max_length=20, verbose_name='maturité')),
-                ('regulatory_drivers', models.TextField(blank=True, verbose_name='obligations et cadre réglementaire')),
-                ('risks', models.TextField(blank=True, verbose_name='risques et points de vigilance')),
-                ('population_min', models.PositiveIntegerField(default=0, verbose_name='population minimale conseillée')),
-                ('population_max', models.PositiveIntegerField(blank=True, null=True, verbose_name='population maximale conseillée')),
-                ('prerequisites', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'prerequisite'}, related_name='use_cases', to='catalogue.tag', verbose_name='prérequis')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                (
+                    "axis",
+                    models.CharField(
+                        choices=[
+                            ("economy", "Développement économique"),
+                            ("quality_of_life", "Qualité de vie"),
+                            ("networks", "Optimisation des réseaux"),
+                            ("social", "Cohésion sociale"),
+                            ("environment", "Environnement"),
+                            ("attractiveness", "Attractivité"),
+                        ],
+                        max_length=20,
+                        verbose_name="axe",
+                    ),
+                ),
+                ("summary", models.CharField(max_length=300, verbose_name="résumé")),
+                ("problem", models.TextField(verbose_name="problème résolu")),
+                ("how_it_works", models.TextField(verbose_name="fonctionnement")),
+                ("indicators", models.TextField(blank=True, verbose_name="indicateurs de suivi")),
+                (
+                    "cost_driver",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ce qui fait varier le coût : points lumineux, compteurs, places…",
+                        max_length=120,
+                        verbose_name="unité de coût",
+                    ),
+                ),
+                (
+                    "maturity",
+                    models.CharField(
+                        choices=[
+                            ("experimental", "Expérimentale"),
+                            ("emerging", "Émergente"),
+                            ("proven", "Éprouvée"),
+                            ("mainstream", "Généralisée"),
+                        ],
+                        max_length=20,
+                        verbose_name="maturité",
+                    ),
+                ),
+                (
+                    "regulatory_drivers",
+                    models.TextField(blank=True, verbose_name="obligations et cadre réglementaire"),
+                ),
+                (
+                    "risks",
+                    models.TextField(blank=True, verbose_name="risques et points de vigilance"),
+                ),
+                (
+                    "population_min",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="population minimale conseillée"
+                    ),
+                ),
+                (
+                    "population_max",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population maximale conseillée"
+                    ),
+                ),
+                (
+                    "prerequisites",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "prerequisite"},
+                        related_name="use_cases",
+                        to="catalogue.tag",
+                        verbose_name="prérequis",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "cas d'usage",
-                'verbose_name_plural': "cas d'usage",
-                'ordering': ['axis', 'title'],
+                "verbose_name": "cas d'usage",
+                "verbose_name_plural": "cas d'usage",
+                "ordering": ["axis", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Solution',
+            name="Solution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('summary', models.CharField(max_length=300, verbose_name='résumé')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('maturity', models.CharField(choices=[('experimental', 'Expérimentale'), ('emerging', 'Émergente'), ('proven', 'Éprouvée'), ('mainstream', 'Généralisée')], max_length=20, verbose_name='maturité')),
-                ('licence_kind', models.CharField(choices=[('open_source', 'Logiciel libre'), ('proprietary', 'Propriétaire'), ('mixed', 'Mixte (cœur libre, modules propriétaires)'), ('not_software', 'Sans objet (matériel, service)')], max_length=20, verbose_name='licence')),
-                ('licence_name', models.CharField(blank=True, max_length=80, verbose_name='nom de la licence')),
-                ('code_url', models.URLField(blank=True, verbose_name='code source')),
-                ('hosting', models.CharField(choices=[('on_premise', 'Sur les serveurs de la collectivité'), ('france', 'Hébergé en France'), ('eu', "Hébergé dans l'Union européenne"), ('outside_eu', "Hébergé hors de l'Union européenne"), ('none', 'Sans hébergement de données')], max_length=20, verbose_name='hébergement des données')),
-                ('secnumcloud', models.BooleanField(default=False, verbose_name='hébergement qualifié SecNumCloud')),
-                ('purchase_channels', models.JSONField(blank=True, default=list, help_text='Parmi : ugap, central, group, direct', verbose_name="canaux d'achat")),
-                ('reversibility', models.TextField(blank=True, verbose_name='réversibilité des données')),
-                ('accessibility', models.TextField(blank=True, verbose_name='accessibilité (RGAA)')),
-                ('security', models.TextField(blank=True, verbose_name='sécurité et données personnelles (RGPD)')),
-                ('population_min', models.PositiveIntegerField(default=0, verbose_name='population minimale visée')),
-                ('population_max', models.PositiveIntegerField(blank=True, null=True, verbose_name='population maximale visée')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('submitted', 'En attente de modération'), ('approved', 'Publiée'), ('rejected', 'Refusée')], default='draft', max_length=20, verbose_name='statut')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='soumise le')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True, verbose_name='modérée le')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='motif du refus')),
-                ('is_fictitious', models.BooleanField(default=False, verbose_name='fictive (démonstration)')),
-                ('capex_min', models.DecimalField(decimal_places=2, editable=False, max_digits=14, null=True)),
-                ('payback_years', models.DecimalField(decimal_places=2, editable=False, max_digits=6, null=True)),
-                ('saving_percent', models.DecimalField(decimal_places=2, editable=False, max_digits=6, null=True)),
-                ('feedback_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='modérée par')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='solutions', to='catalogue.provider', verbose_name='fournisseur')),
-                ('references', models.ManyToManyField(blank=True, related_name='+', to='territories.commune', verbose_name='collectivités de référence')),
-                ('standards', models.ManyToManyField(blank=True, limit_choices_to={'kind': 'standard'}, related_name='solutions', to='catalogue.tag', verbose_name='normes et standards')),
-                ('use_cases', models.ManyToManyField(related_name='solutions', to='catalogue.usecase', verbose_name="cas d'usage")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("summary", models.CharField(max_length=300, verbose_name="résumé")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "maturity",
+                    models.CharField(
+                        choices=[
+                            ("experimental", "Expérimentale"),
+                            ("emerging", "Émergente"),
+                            ("proven", "Éprouvée"),
+                            ("mainstream", "Généralisée"),
+                        ],
+                        max_length=20,
+                        verbose_name="maturité",
+                    ),
+                ),
+                (
+                    "licence_kind",
+                    models.CharField(
+                        choices=[
+                            ("open_source", "Logiciel libre"),
+                            ("proprietary", "Propriétaire"),
+                            ("mixed", "Mixte (cœur libre, modules propriétaires)"),
+                            ("not_software", "Sans objet (matériel, service)"),
+                        ],
+                        max_length=20,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "licence_name",
+                    models.CharField(blank=True, max_length=80, verbose_name="nom de la licence"),
+                ),
+                ("code_url", models.URLField(blank=True, verbose_name="code source")),
+                (
+                    "hosting",
+                    models.CharField(
+                        choices=[
+                            ("on_premise", "Sur les serveurs de la collectivité"),
+                            ("france", "Hébergé en France"),
+                            ("eu", "Hébergé dans l'Union européenne"),
+                            ("outside_eu", "Hébergé hors de l'Union européenne"),
+                            ("none", "Sans hébergement de données"),
+                        ],
+                        max_length=20,
+                        verbose_name="hébergement des données",
+                    ),
+                ),
+                (
+                    "secnumcloud",
+                    models.BooleanField(
+                        default=False, verbose_name="hébergement qualifié SecNumCloud"
+                    ),
+                ),
+                (
+                    "purchase_channels",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Parmi : ugap, central, group, direct",
+                        verbose_name="canaux d'achat",
+                    ),
+                ),
+                (
+                    "reversibility",
+                    models.TextField(blank=True, verbose_name="réversibilité des données"),
+                ),
+                (
+                    "accessibility",
+                    models.TextField(blank=True, verbose_name="accessibilité (RGAA)"),
+                ),
+                (
+                    "security",
+                    models.TextField(
+                        blank=True, verbose_name="sécurité et données personnelles (RGPD)"
+                    ),
+                ),
+                (
+                    "population_min",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="population minimale visée"
+                    ),
+                ),
+                (
+                    "population_max",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population maximale visée"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("submitted", "En attente de modération"),
+                            ("approved", "Publiée"),
+                            ("rejected", "Refusée"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="soumise le"),
+                ),
+                (
+                    "moderated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="modérée le"),
+                ),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="motif du refus")),
+                (
+                    "is_fictitious",
+                    models.BooleanField(default=False, verbose_name="fictive (démonstration)"),
+                ),
+                (
+                    "capex_min",
+                    models.DecimalField(decimal_places=2, editable=False, max_digits=14, null=True),
+                ),
+                (
+                    "payback_years",
+                    models.DecimalField(decimal_places=2, editable=False, max_digits=6, null=True),
+                ),
+                (
+                    "saving_percent",
+                    models.DecimalField(decimal_places=2, editable=False, max_digits=6, null=True),
+                ),
+                ("feedback_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="modérée par",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="solutions",
+                        to="catalogue.provider",
+                        verbose_name="fournisseur",
+                    ),
+                ),
+                (
+                    "references",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="territories.commune",
+                        verbose_name="collectivités de référence",
+                    ),
+                ),
+                (
+                    "standards",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"kind": "standard"},
+                        related_name="solutions",
+                        to="catalogue.tag",
+                        verbose_name="normes et standards",
+                    ),
+                ),
+                (
+                    "use_cases",
+                    models.ManyToManyField(
+                        related_name="solutions", to="catalogue.usecase", verbose_name="cas d'usage"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'solution',
-                'ordering': ['name'],
+                "verbose_name": "solution",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('population', models.PositiveIntegerField(verbose_name='population au moment du projet')),
-                ('title', models.CharField(max_length=200, verbose_name='titre')),
-                ('scope', models.CharField(blank=True, max_length=200, verbose_name='périmètre')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('capex_actual', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='investissement réel (€)')),
-                ('opex_actual', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='fonctionnement réel (€ par an)')),
-                ('indicator', models.CharField(blank=True, max_length=200, verbose_name='indicateur suivi')),
-                ('value_before', models.CharField(blank=True, max_length=100, verbose_name='avant')),
-                ('value_after', models.CharField(blank=True, max_length=100, verbose_name='après')),
-                ('method', models.TextField(blank=True, verbose_name='méthode et période de mesure')),
-                ('would_do_again', models.BooleanField(blank=True, null=True, verbose_name='referait le projet')),
-                ('lessons', models.TextField(blank=True, verbose_name='enseignements')),
-                ('evidence_url', models.URLField(blank=True, verbose_name='justificatif (délibération, rapport, article)')),
-                ('source_title', models.CharField(blank=True, max_length=300, verbose_name='source publique')),
-                ('status', models.CharField(choices=[('draft', 'Brouillon'), ('submitted', 'En attente de modération'), ('approved', 'Publiée'), ('rejected', 'Refusée')], default='submitted', max_length=20, verbose_name='statut')),
-                ('moderated_at', models.DateTimeField(blank=True, null=True)),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='motif du refus')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('collectivite', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='territories.collectivite', verbose_name='collectivité auteure')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.commune', verbose_name='commune')),
-                ('solution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='catalogue.solution')),
-                ('use_case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='catalogue.usecase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(verbose_name="population au moment du projet"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titre")),
+                ("scope", models.CharField(blank=True, max_length=200, verbose_name="périmètre")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="début")),
+                (
+                    "capex_actual",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="investissement réel (€)",
+                    ),
+                ),
+                (
+                    "opex_actual",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="fonctionnement réel (€ par an)",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.CharField(blank=True, max_length=200, verbose_name="indicateur suivi"),
+                ),
+                (
+                    "value_before",
+                    models.CharField(blank=True, max_length=100, verbose_name="avant"),
+                ),
+                ("value_after", models.CharField(blank=True, max_length=100, verbose_name="après")),
+                (
+                    "method",
+                    models.TextField(blank=True, verbose_name="méthode et période de mesure"),
+                ),
+                (
+                    "would_do_again",
+                    models.BooleanField(blank=True, null=True, verbose_name="referait le projet"),
+                ),
+                ("lessons", models.TextField(blank=True, verbose_name="enseignements")),
+                (
+                    "evidence_url",
+                    models.URLField(
+                        blank=True, verbose_name="justificatif (délibération, rapport, article)"
+                    ),
+                ),
+                (
+                    "source_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="source publique"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("submitted", "En attente de modération"),
+                            ("approved", "Publiée"),
+                            ("rejected", "Refusée"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("moderated_at", models.DateTimeField(blank=True, null=True)),
+                ("rejection_reason", models.TextField(blank=True, verbose_name="motif du refus")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité auteure",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "solution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="catalogue.solution",
+                    ),
+                ),
+                (
+                    "use_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="catalogue.usecase",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "retour d'expérience",
-                'verbose_name_plural': "retours d'expérience",
-                'ordering': ['-started_on', '-created_at'],
+                "verbose_name": "retour d'expérience",
+                "verbose_name_plural": "retours d'expérience",
+                "ordering": ["-started_on", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('capex', 'Investissement'), ('opex', 'Coût de fonctionnement annuel'), ('saving', 'Économie'), ('payback', 'Retour sur investissement'), ('impact', 'Effet mesuré'), ('context', 'Contexte')], max_length=20, verbose_name='grandeur')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('value_min', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='valeur basse')),
-                ('value_max', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='valeur haute')),
-                ('unit', models.CharField(choices=[('eur', '€'), ('eur_per_year', '€ par an'), ('percent', '%'), ('years', 'ans'), ('kwh_per_year', 'kWh par an'), ('m3_per_year', 'm³ par an'), ('count', 'nombre')], max_length=20, verbose_name='unité')),
-                ('basis', models.CharField(blank=True, help_text="Par exemple : par point lumineux, de la facture d'eau, par place.", max_length=120, verbose_name='base')),
-                ('kind', models.CharField(choices=[('declared', 'Déclaré par le fournisseur'), ('estimated', 'Estimation publiée'), ('measured', 'Mesuré'), ('hypothesis', 'Hypothèse')], max_length=20, verbose_name='nature')),
-                ('source_title', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='adresse de la source')),
-                ('source_date', models.DateField(blank=True, null=True, verbose_name='date de la source')),
-                ('note', models.TextField(blank=True, help_text="Pour une hypothèse : d'où vient l'ordre de grandeur.", verbose_name='raisonnement')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='vérifié le')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='vérifié par')),
-                ('solution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='catalogue.solution')),
-                ('use_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='catalogue.usecase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("capex", "Investissement"),
+                            ("opex", "Coût de fonctionnement annuel"),
+                            ("saving", "Économie"),
+                            ("payback", "Retour sur investissement"),
+                            ("impact", "Effet mesuré"),
+                            ("context", "Contexte"),
+                        ],
+                        max_length=20,
+                        verbose_name="grandeur",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                (
+                    "value_min",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="valeur basse"
+                    ),
+                ),
+                (
+                    "value_max",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="valeur haute"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("eur", "€"),
+                            ("eur_per_year", "€ par an"),
+                            ("percent", "%"),
+                            ("years", "ans"),
+                            ("kwh_per_year", "kWh par an"),
+                            ("m3_per_year", "m³ par an"),
+                            ("count", "nombre"),
+                        ],
+                        max_length=20,
+                        verbose_name="unité",
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        blank=True,
+                        help_text="Par exemple : par point lumineux, de la facture d'eau, par place.",
+                        max_length=120,
+                        verbose_name="base",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("declared", "Déclaré par le fournisseur"),
+                            ("estimated", "Estimation publiée"),
+                            ("measured", "Mesuré"),
+                            ("hypothesis", "Hypothèse"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "source_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="source"),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="adresse de la source"
+                    ),
+                ),
+                (
+                    "source_date",
+                    models.DateField(blank=True, null=True, verbose_name="date de la source"),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Pour une hypothèse : d'où vient l'ordre de grandeur.",
+                        verbose_name="raisonnement",
+                    ),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="vérifié le"),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="vérifié par",
+                    ),
+                ),
+                (
+                    "solution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="catalogue.solution",
+                    ),
+                ),
+                (
+                    "use_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="catalogue.usecase",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chiffre',
-                'ordering': ['metric', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('value_min__lte', models.F('value_max'))), name='figure_min_not_above_max'), models.CheckConstraint(condition=models.Q(models.Q(('solution__isnull', True), ('use_case__isnull', False)), models.Q(('solution__isnull', False), ('use_case__isnull', True)), _connector='OR'), name='figure_belongs_to_one')],
+                "verbose_name": "chiffre",
+                "ordering": ["metric", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("value_min__lte", models.F("value_max"))),
+                        name="figure_min_not_above_max",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("solution__isnull", True), ("use_case__isnull", False)),
+                            models.Q(("solution__isnull", False), ("use_case__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="figure_belongs_to_one",
+                    ),
+                ],
             },
         ),
     ]

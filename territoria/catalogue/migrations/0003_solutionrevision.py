@@ -6,31 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0002_search_index'),
+        ("catalogue", "0002_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SolutionRevision',
+            name="SolutionRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='date')),
-                ('action', models.CharField(max_length=20, verbose_name='action')),
-                ('status_before', models.CharField(blank=True, choices=[('draft', 'Brouillon'), ('submitted', 'En attente de modération'), ('approved', 'Publiée'), ('rejected', 'Refusée')], max_length=20, verbose_name='statut avant')),
-                ('status_after', models.CharField(choices=[('draft', 'Brouillon'), ('submitted', 'En attente de modération'), ('approved', 'Publiée'), ('rejected', 'Refusée')], max_length=20, verbose_name='statut après')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='modifications')),
-                ('snapshot', models.JSONField(blank=True, default=dict, verbose_name="état de l'offre")),
-                ('reason', models.TextField(blank=True, verbose_name='motif')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('solution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='catalogue.solution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="date")),
+                ("action", models.CharField(max_length=20, verbose_name="action")),
+                (
+                    "status_before",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("submitted", "En attente de modération"),
+                            ("approved", "Publiée"),
+                            ("rejected", "Refusée"),
+                        ],
+                        max_length=20,
+                        verbose_name="statut avant",
+                    ),
+                ),
+                (
+                    "status_after",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Brouillon"),
+                            ("submitted", "En attente de modération"),
+                            ("approved", "Publiée"),
+                            ("rejected", "Refusée"),
+                        ],
+                        max_length=20,
+                        verbose_name="statut après",
+                    ),
+                ),
+                (
+                    "changes",
+                    models.JSONField(blank=True, default=dict, verbose_name="modifications"),
+                ),
+                (
+                    "snapshot",
+                    models.JSONField(blank=True, default=dict, verbose_name="état de l'offre"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="motif")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "solution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="catalogue.solution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "révision d'une offre",
-                'verbose_name_plural': 'révisions des offres',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "révision d'une offre",
+                "verbose_name_plural": "révisions des offres",
+                "ordering": ["-at", "-pk"],
             },
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0003_solutionrevision'),
+        ("catalogue", "0003_solutionrevision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='solutionrevision',
-            name='notified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='fournisseur prévenu le'),
+            model_name="solutionrevision",
+            name="notified_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="fournisseur prévenu le"
+            ),
         ),
     ]

@@ -51,11 +51,12 @@ def search(request):
         "query": parameters["query"],
         "result": result,
         "solutions": result.solutions,
-        "sorts": [
-            (key, label)
-            for key, label in catalogue_search.SORTS.items()
-            if key != "relevance" or result.sort == "relevance"
-        ],
+        "sorts": list(catalogue_search.SORTS.items()),
+        # What the person asked for: "relevance" stays chosen while there is no text yet
+        # (the results are then by name), so typing a query later ranks by relevance.
+        "selected_sort": (
+            parameters["sort"] if parameters["sort"] in catalogue_search.SORTS else "relevance"
+        ),
         "active_filters": active_filters,
         "clear_url": f"?{clear.urlencode()}" if clear else "?",
         "ignored_message": (
