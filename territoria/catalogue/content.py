@@ -285,6 +285,8 @@ def _figures(check: _Checker) -> list[dict]:
     return cleaned
 
 
+# fmt: off
+# Per file: model, required text fields, optional text fields, choice fields, other keys.
 SPECS = {
     TAGS: (Tag, ("name",), ("description",), {"kind": Tag.Kind}, ("slug",)),
     USE_CASES: (
@@ -299,39 +301,19 @@ SPECS = {
         ("name", "summary"),
         ("description", "licence_name", "reversibility", "accessibility", "security"),
         {"maturity": enums.Maturity, "licence_kind": enums.LicenceKind, "hosting": enums.Hosting},
-        (
-            "slug",
-            "code_url",
-            "secnumcloud",
-            "standards",
-            "use_cases",
-            "purchase_channels",
-            "population_min",
-            "population_max",
-            "references",
-            "provider",
-            "figures",
-        ),
-    ),  # fmt: skip
+        ("slug", "code_url", "secnumcloud", "standards", "use_cases", "purchase_channels",
+         "population_min", "population_max", "references", "provider", "figures"),
+    ),
     FEEDBACK: (
         Feedback,
         ("title", "source_title"),
         ("scope", "indicator", "value_before", "value_after", "method", "lessons"),
         {},
-        (
-            "use_case",
-            "solution",
-            "insee",
-            "commune",
-            "population",
-            "started_on",
-            "capex_actual",
-            "opex_actual",
-            "would_do_again",
-            "evidence_url",
-        ),
-    ),  # fmt: skip
+        ("use_case", "solution", "insee", "commune", "population", "started_on",
+         "capex_actual", "opex_actual", "would_do_again", "evidence_url"),
+    ),
 }
+# fmt: on
 
 
 def _items(data, name, identity=lambda item: item.get("slug")):
