@@ -7,8 +7,8 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from ninja import Field, Router, Schema
-from ninja.responses import Status
 
+from territoria.api_errors import ErrorOut, error
 from territoria.catalogue.enums import Axis, LicenceKind, Moderation
 from territoria.catalogue.models import Feedback, Figure, Solution, UseCase
 from territoria.catalogue.templatetags.catalogue_figures import figure_value
@@ -17,11 +17,6 @@ router = Router(tags=["Catalogue"])
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="Code de l'erreur, stable, pour les programmes.")
-    message: str = Field(description="Explication en français.")
 
 
 class TagOut(Schema):
@@ -172,8 +167,13 @@ def _small_integer(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 9
 
 
-def _error(status: int, code: str, message: str) -> Status:
-    return Status(status, {"code": code, "message": message})
+def _invalid_axis():
+    return error(
+        422,
+        "invalid_axis",
+        _("L'axe doit valoir l'une de ces valeurs : %(values)s.")
+        % {"values": ", ".join(Axis.values)},
+    )
 
 
 def _figure(figure: Figure) -> dict:
@@ -294,12 +294,7 @@ def list_use_cases(request, axis: str = ""):
     use_cases = _with_solution_count(UseCase.objects.all()).order_by("axis", "title")
     if axis:
         if axis not in Axis.values:
-            return _error(
-                422,
-                "invalid_axis",
-                _("L'axe doit valoir l'une de ces valeurs : %(values)s.")
-                % {"values": ", ".join(Axis.values)},
-            )
+            return _invalid_axis()
         use_cases = use_cases.filter(axis=axis)
     return [_use_case_summary(use_case) for use_case in use_cases]
 
@@ -333,7 +328,7 @@ def get_use_case(request, slug: str):
         .first()
     )  # fmt: skip
     if use_case is None:
-        return _error(
+        return error(
             404,
             "use_case_not_found",
             _("Aucun cas d'usage n'a l'identifiant « %(slug)s ».") % {"slug": slug[:100]},
@@ -378,16 +373,11 @@ def list_solutions(
     solutions = Solution.objects.published()
     if axis:
         if axis not in Axis.values:
-            return _error(
-                422,
-                "invalid_axis",
-                _("L'axe doit valoir l'une de ces valeurs : %(values)s.")
-                % {"values": ", ".join(Axis.values)},
-            )
+            return _invalid_axis()
         solutions = solutions.filter(use_cases__axis=axis)
     if use_case:
         if not UseCase.objects.filter(slug=use_case).exists():
-            return _error(
+            return error(
                 422,
                 "unknown_use_case",
                 _("Aucun cas d'usage n'a l'identifiant « %(slug)s ».") % {"slug": use_case[:100]},
@@ -395,7 +385,7 @@ def list_solutions(
         solutions = solutions.filter(use_cases__slug=use_case)
     if licence:
         if licence not in LicenceKind.values:
-            return _error(
+            return error(
                 422,
                 "invalid_licence",
                 _("La licence doit valoir l'une de ces valeurs : %(values)s.")
@@ -403,9 +393,9 @@ def list_solutions(
             )
         solutions = solutions.filter(licence_kind=licence)
     if not _small_integer(page) or int(page) < 1:
-        return _error(422, "invalid_page", _("La page doit être un entier supérieur ou égal à 1."))
+        return error(422, "invalid_page", _("La page doit être un entier supérieur ou égal à 1."))
     if not _small_integer(page_size) or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
-        return _error(
+        return error(
             422,
             "invalid_page_size",
             _("La taille de page doit être un entier entre 1 et %(max)d.") % {"max": MAX_PAGE_SIZE},
@@ -455,7 +445,7 @@ def get_solution(request, slug: str):
         .first()
     )
     if solution is None:
-        return _error(
+        return error(
             404,
             "solution_not_found",
             _("Aucune solution publiée n'a l'identifiant « %(slug)s ».") % {"slug": slug[:100]},

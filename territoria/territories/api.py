@@ -3,17 +3,12 @@
 from django.utils.translation import gettext as _
 
 from ninja import Router, Schema
-from ninja.responses import Status
 
+from territoria.api_errors import ErrorOut, error
 from territoria.territories import search as territory_search
 from territoria.territories.models import Epci
 
 router = Router(tags=["Territoires"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class TerritoryOut(Schema):
@@ -84,10 +79,6 @@ class EpciOut(Schema):
     members: list[MemberOut]
 
 
-def _error(status: int, code: str, message: str) -> Status:
-    return Status(status, {"code": code, "message": message})
-
-
 @router.get(
     "/recherche",
     response={200: SearchOut, 422: ErrorOut},
@@ -101,20 +92,20 @@ def _error(status: int, code: str, message: str) -> Status:
 def search_territories(request, q: str = "", kind: str = "", limit: str = "10"):
     query = q.strip()
     if len(query) < territory_search.MIN_QUERY_LENGTH:
-        return _error(
+        return error(
             422,
             "query_too_short",
             _("Saisissez au moins %(count)d caractères.")
             % {"count": territory_search.MIN_QUERY_LENGTH},
         )
     if len(query) > 100:
-        return _error(422, "query_too_long", _("La recherche est limitée à 100 caractères."))
+        return error(422, "query_too_long", _("La recherche est limitée à 100 caractères."))
     if kind and kind not in territory_search.KINDS:
-        return _error(
+        return error(
             422, "invalid_kind", _("Le type doit valoir « commune » ou « epci » (ou être omis).")
         )
     if not limit.isdigit() or not 1 <= int(limit) <= territory_search.MAX_LIMIT:
-        return _error(
+        return error(
             422,
             "invalid_limit",
             _("Le nombre de résultats doit être un entier entre 1 et %(max)d.")
@@ -132,7 +123,7 @@ def search_territories(request, q: str = "", kind: str = "", limit: str = "10"):
 )
 def get_commune(request, code: str):
     if not territory_search.is_insee_code(code):
-        return _error(
+        return error(
             404,
             "invalid_code",
             _(
@@ -143,7 +134,7 @@ def get_commune(request, code: str):
         )
     commune, former_code = territory_search.find_commune(code)
     if commune is None:
-        return _error(
+        return error(
             404,
             "commune_not_found",
             _("Aucune commune, actuelle ou ancienne, n'a le code INSEE %(code)s.") % {"code": code},
@@ -173,14 +164,14 @@ def get_commune(request, code: str):
 )
 def get_epci(request, siren: str):
     if not territory_search.is_siren(siren):
-        return _error(
+        return error(
             404,
             "invalid_siren",
             _("« %(siren)s » n'est pas un numéro SIREN (9 chiffres).") % {"siren": siren[:20]},
         )
     epci = Epci.objects.select_related("collectivite").filter(siren=siren).first()
     if epci is None:
-        return _error(
+        return error(
             404,
             "epci_not_found",
             _("Aucune intercommunalité n'a le SIREN %(siren)s.") % {"siren": siren},
