@@ -31,11 +31,14 @@ def _prepare_database() -> None:
         _manage("import_territories")
 
 
-def _start_worker() -> subprocess.Popen:
-    """The background task worker, in its own process, stopped with the demo."""
-    command = [sys.executable, "-m", "django", "db_worker"]
+def _start_background() -> list[subprocess.Popen]:
+    """The task worker and the scheduler of recurring jobs, each in its own process,
+    stopped with the demo."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "territoria.settings"}
-    return subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
+    return [
+        subprocess.Popen([sys.executable, "-m", "django", command], env=env)  # noqa: S603
+        for command in ("db_worker", "run_scheduler")
+    ]
 
 
 def demo(args) -> int:
@@ -61,17 +64,19 @@ def demo(args) -> int:
     print("Arrêt : Ctrl-C", flush=True)
     if args.no_serve:
         return 0
-    worker = _start_worker()
+    background = _start_background()
     try:
         from territoria.server import serve
 
         return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for process in background:
+            process.send_signal(signal.SIGTERM)
+        for process in background:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def serve_command(args) -> int:

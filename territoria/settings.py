@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "territoria.accounts",
     "territoria.territories",
     "territoria.catalogue",
+    "territoria.roadmap",
+    "territoria.reports",
+    "territoria.sensors",
+    "territoria.scheduler",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("territoria.territories.urls")),
     path("compte/", include("territoria.accounts.urls")),
     path("catalogue/", include("territoria.catalogue.urls")),
+    path("feuille-de-route/", include("territoria.roadmap.urls")),
+    path("signalements/", include("territoria.reports.urls")),
+    path("capteurs/", include("territoria.sensors.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path(
