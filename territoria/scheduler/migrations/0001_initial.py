@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='tâche')),
-                ('last_enqueued_at', models.DateTimeField(verbose_name='dernière mise en file')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="tâche")),
+                ("last_enqueued_at", models.DateTimeField(verbose_name="dernière mise en file")),
             ],
             options={
-                'verbose_name': 'exécution planifiée',
-                'verbose_name_plural': 'exécutions planifiées',
+                "verbose_name": "exécution planifiée",
+                "verbose_name_plural": "exécutions planifiées",
             },
         ),
     ]
