@@ -17,6 +17,7 @@ urlpatterns = [
     path("catalogue/", include("territoria.catalogue.urls")),
     path("feuille-de-route/", include("territoria.roadmap.urls")),
     path("signalements/", include("territoria.reports.urls")),
+    path("open311/v2/", include("territoria.reports.open311_urls")),
     path("capteurs/", include("territoria.sensors.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
