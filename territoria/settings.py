@@ -221,6 +221,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Map tiles are the only third-party resource a page loads.
 CSP_IMG_SOURCES = envlist("CSP_IMG_SOURCES", "https://tile.openstreetmap.org")
+# Map background tiles (Leaflet URL template); their host must be in CSP_IMG_SOURCES.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 SILENCED_SYSTEM_CHECKS = (
     [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
 )
@@ -237,3 +239,9 @@ LOGGING = {
 }
 
 TERRITORIA_DATA_DIR = BASE_DIR / "data"
+
+# Citizen reports (docs/reports.md): photos live outside MEDIA_ROOT, served after a check.
+REPORTS_PHOTO_ROOT = Path(os.environ.get("REPORTS_PHOTO_ROOT", VAR_DIR / "private" / "reports"))
+REPORTS_PERSONAL_DATA_RETENTION_DAYS = envint("REPORTS_PERSONAL_DATA_RETENTION_DAYS", 365)
+REPORTS_RATE_LIMIT_PER_HOUR = envint("REPORTS_RATE_LIMIT_PER_HOUR", 10)
+REPORTS_REOPEN_DAYS = envint("REPORTS_REOPEN_DAYS", 30)
