@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from territoria.catalogue.api import router as catalogue_router
+from territoria.funding.api import router as funding_router
 from territoria.reports.api import router as reports_router
 from territoria.roadmap.api import router as roadmap_router
 from territoria.sensors.api import router as sensors_router
@@ -21,6 +22,7 @@ api.add_router("/catalogue", catalogue_router)
 api.add_router("/feuille-de-route", roadmap_router)
 api.add_router("/signalements", reports_router)
 api.add_router("/capteurs", sensors_router)
+api.add_router("/aides", funding_router)
 
 
 @api.exception_handler(ValidationError)

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from territoria.accounts import demo as accounts_demo
 from territoria.catalogue import demo as catalogue_demo
+from territoria.funding import demo as funding_demo
 from territoria.reports import demo as reports_demo
 from territoria.roadmap import demo as roadmap_demo
 from territoria.sensors import demo as sensors_demo
@@ -15,6 +16,7 @@ def load() -> list[tuple[str, str]]:
     logins = accounts_demo.load(collectivites)
     call_command("load_catalogue", verbosity=0)
     catalogue_demo.load()
+    funding_demo.load(collectivites)
     roadmap_demo.load(collectivites)
     reports_demo.load(collectivites)
     sensors_demo.load(collectivites)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "territoria.roadmap",
     "territoria.reports",
     "territoria.sensors",
+    "territoria.funding",
     "territoria.scheduler",
 ]
 

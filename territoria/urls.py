@@ -19,6 +19,7 @@ urlpatterns = [
     path("signalements/", include("territoria.reports.urls")),
     path("open311/v2/", include("territoria.reports.open311_urls")),
     path("capteurs/", include("territoria.sensors.urls")),
+    path("aides/", include("territoria.funding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path(

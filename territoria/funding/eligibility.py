@@ -1,0 +1,368 @@
+"""Machine-checkable eligibility of a funding programme, with its trace.
+
+A programme's conditions are data: who may apply (communes, EPCI), where (its
+perimeter, containment upwards only), membership of a named list (Action Cœur de
+Ville…), expense types, a minimum project cost, and a list of rules (population
+thresholds, `any`/`all`, and `check` for what no program can verify).
+
+Every condition is evaluated for many territories at once with NumPy, in three-valued
+logic: each step yields two boolean arrays, `possible` and `certain`. Certain means
+"yes", possible-but-not-certain means "to check", not possible means "no". A
+territory is a set of communes (one for a commune, its members for an EPCI), so one
+code serves the page of one collectivité and the batch over all 34,969 communes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+import numpy as np
+
+from territoria.funding.enums import Verdict
+
+RULE_KEYS = {
+    "population_max",
+    "population_min",
+    "kind_in",
+    "in_named_list",
+    "project_cost_min",
+    "project_cost_max",
+    "expense_type_in",
+    "zone_in",
+    "any",
+    "all",
+    "check",
+}
+KINDS = {"commune", "epci"}
+EXPENSES = {"investment", "operation", "study"}
+ZONES = {"metropole", "outre-mer"}
+MAX_DEPTH = 5
+
+
+def _n(value) -> str:
+    return number_format(value, force_grouping=True)
+
+
+# ---------------------------------------------------------------------------- rules as data
+
+
+def validate_rules(rules, depth: int = 0, where: str = "eligibility") -> list[str]:
+    """French messages for every malformed rule; an empty list when all are well formed."""
+    if not isinstance(rules, list):
+        return [_("%(where)s : une liste de règles est attendue.") % {"where": where}]
+    errors = []
+    for index, rule in enumerate(rules):
+        here = f"{where}[{index}]"
+        if not isinstance(rule, dict):
+            errors.append(_("%(where)s : chaque règle est un objet.") % {"where": here})
+            continue
+        keys = set(rule) - {"label"}
+        if len(keys) != 1 or not keys <= RULE_KEYS:
+            errors.append(
+                _("%(where)s : une seule condition parmi %(keys)s est attendue, reçu %(got)s.")
+                % {"where": here, "keys": ", ".join(sorted(RULE_KEYS)), "got": sorted(keys)}
+            )
+            continue
+        (key,) = keys
+        value = rule[key]
+        if key in {"population_max", "population_min", "project_cost_min", "project_cost_max"}:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                errors.append(
+                    _("%(where)s : %(key)s doit être un nombre positif.")
+                    % {"where": here, "key": key}
+                )
+        elif key in {"kind_in", "expense_type_in", "zone_in"}:
+            allowed = {"kind_in": KINDS, "expense_type_in": EXPENSES, "zone_in": ZONES}[key]
+            if not isinstance(value, list) or not value or not set(value) <= allowed:
+                errors.append(
+                    _("%(where)s : %(key)s attend une liste non vide parmi %(allowed)s.")
+                    % {"where": here, "key": key, "allowed": ", ".join(sorted(allowed))}
+                )
+        elif key in {"in_named_list", "check"}:
+            if not isinstance(value, str) or not value.strip():
+                errors.append(
+                    _("%(where)s : %(key)s attend un texte non vide.") % {"where": here, "key": key}
+                )
+        elif key in {"any", "all"}:
+            if depth >= MAX_DEPTH:
+                errors.append(_("%(where)s : règles trop imbriquées.") % {"where": here})
+            elif not isinstance(value, list) or not value:
+                errors.append(
+                    _("%(where)s : %(key)s attend une liste non vide de règles.")
+                    % {"where": here, "key": key}
+                )
+            else:
+                errors += validate_rules(value, depth + 1, f"{here}.{key}")
+    return errors
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a programme requires, as plain data (built from the model or a file)."""
+
+    beneficiaries: tuple[str, ...] = ("commune", "epci")
+    scale: str = "national"
+    codes: frozenset[str] = frozenset()
+    zone: str = "all"
+    named_list: str = ""
+    named_list_name: str = ""
+    expense_types: tuple[str, ...] = ()
+    min_project_cost: float | None = None
+    rules: tuple = ()
+
+
+# ---------------------------------------------------------------------------- territories
+
+
+@dataclass
+class Territories:
+    """N territories, each a group of communes: arrays over communes and their owner."""
+
+    kinds: np.ndarray  # per territory: "commune" or "epci"
+    populations: np.ndarray  # per territory
+    owner: np.ndarray  # per commune row: index of its territory
+    commune: np.ndarray  # per commune row: INSEE code
+    epci: np.ndarray  # per commune row: SIREN ("" if none)
+    departement: np.ndarray
+    region: np.ndarray
+    metropole: np.ndarray  # per commune row: bool
+    lists: dict[str, np.ndarray] = field(default_factory=dict)  # slug -> bool per row
+    sizes: np.ndarray = None
+
+    def __post_init__(self):
+        self.sizes = np.bincount(self.owner, minlength=len(self.kinds)).astype(float)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def share(self, per_row: np.ndarray) -> np.ndarray:
+        """The fraction of each territory's communes for which `per_row` holds."""
+        inside = np.bincount(self.owner, weights=per_row.astype(float), minlength=len(self))
+        return inside / np.maximum(self.sizes, 1)
+
+
+@dataclass(frozen=True)
+class Project:
+    cost: float | None = None
+    expense_type: str | None = None
+
+
+@dataclass
+class Step:
+    text: str
+    possible: np.ndarray
+    certain: np.ndarray
+    depth: int = 0
+    leaf: bool = True
+
+    def outcome(self, index: int) -> bool | None:
+        if self.certain[index]:
+            return True
+        return None if self.possible[index] else False
+
+
+# ---------------------------------------------------------------------------- evaluation
+
+
+class _Evaluation:
+    def __init__(self, territories: Territories, project: Project | None, trace: bool):
+        self.t = territories
+        self.project = project
+        self.trace = trace
+        self.steps: list[Step] = []
+        n = len(territories)
+        self.yes = np.ones(n, bool)
+        self.no = np.zeros(n, bool)
+
+    def step(self, text, possible, certain, depth):
+        if self.trace:
+            self.steps.append(Step(text, possible, certain, depth))
+        return possible, certain
+
+    def known(self, mask):
+        return mask, mask
+
+    def unknown(self):
+        return self.yes, self.no
+
+    def shared(self, share):
+        """All communes inside: yes; some: to check; none: no."""
+        return share > 0, share >= 1
+
+    def rule(self, rule: dict, depth: int):
+        key = next(k for k in rule if k != "label")
+        value = rule[key]
+        label = rule.get("label", "")
+        t = self.t
+        if key == "population_max":
+            result = self.known(t.populations <= value)
+            text = _("population d'au plus %(n)s habitants") % {"n": _n(value)}
+        elif key == "population_min":
+            result = self.known(t.populations >= value)
+            text = _("population d'au moins %(n)s habitants") % {"n": _n(value)}
+        elif key == "kind_in":
+            result = self.known(np.isin(t.kinds, value))
+            text = _kinds_text(value)
+        elif key == "zone_in":
+            in_metro = t.share(t.metropole)
+            wanted = in_metro if value == ["metropole"] else 1 - in_metro
+            result = self.shared(wanted) if len(value) == 1 else (self.yes, self.yes)
+            text = _("territoire situé en %(z)s") % {"z": _zones_text(value)}
+        elif key == "in_named_list":
+            result = self._named_list(value)
+            text = _("commune du programme « %(name)s »") % {"name": value}
+        elif key in {"project_cost_min", "project_cost_max"}:
+            result, text = self._cost(key, value)
+        elif key == "expense_type_in":
+            result, text = self._expense(value)
+        elif key == "check":
+            result = self.unknown()
+            text = _("à vérifier : %(text)s") % {"text": value}
+        else:  # any / all: the composite's own line goes before its parts in the trace
+            position = len(self.steps)
+            parts = [self.rule(inner, depth + 1) for inner in value]
+            combine = np.logical_or if key == "any" else np.logical_and
+            possible = combine.reduce([part[0] for part in parts])
+            certain = combine.reduce([part[1] for part in parts])
+            if key == "any":
+                text = _("l'une des conditions suivantes")
+            else:
+                text = _("toutes ces conditions")
+            if self.trace:
+                self.steps.insert(position, Step(label or text, possible, certain, depth, False))
+            return possible, certain
+        return self.step(label or text, *result, depth)
+
+    def _named_list(self, slug):
+        rows = self.t.lists.get(slug)
+        if rows is None:
+            return self.no, self.no
+        return self.shared(self.t.share(rows))
+
+    def _cost(self, key, value):
+        if key == "project_cost_min":
+            text = _("coût du projet d'au moins %(n)s €") % {"n": _n(value)}
+        else:
+            text = _("coût du projet d'au plus %(n)s €") % {"n": _n(value)}
+        if self.project is None or self.project.cost is None:
+            return self.unknown(), text
+        cost = self.project.cost
+        ok = cost >= value if key == "project_cost_min" else cost <= value
+        return self.known(self.yes if ok else self.no), text
+
+    def _expense(self, value):
+        text = _("dépense de type %(types)s") % {"types": _expenses_text(value)}
+        if self.project is None or not self.project.expense_type:
+            return self.unknown(), text
+        return self.known(self.yes if self.project.expense_type in value else self.no), text
+
+    def perimeter(self, conditions: Conditions):
+        t = self.t
+        if conditions.scale == "national":
+            return self.step(_("périmètre : France entière"), self.yes, self.yes, 0)
+        column = {
+            "regions": t.region,
+            "departements": t.departement,
+            "epcis": t.epci,
+            "communes": t.commune,
+        }[conditions.scale]
+        inside = t.share(np.isin(column, list(conditions.codes)))
+        return self.step(
+            _("territoire compris dans le périmètre du programme"), *self.shared(inside), 0
+        )
+
+
+def _kinds_text(kinds) -> str:
+    labels = {"commune": _("commune"), "epci": _("intercommunalité")}
+    return _("bénéficiaire : %(kinds)s") % {"kinds": _(" ou ").join(labels[k] for k in kinds)}
+
+
+def _zones_text(zones) -> str:
+    labels = {"metropole": _("France métropolitaine"), "outre-mer": _("outre-mer")}
+    return _(" ou ").join(labels[z] for z in zones)
+
+
+def _expenses_text(types) -> str:
+    labels = {"investment": _("investissement"), "operation": _("fonctionnement"),
+              "study": _("études")}  # fmt: skip
+    return _(" ou ").join(labels[t] for t in types)
+
+
+def evaluate_all(
+    conditions: Conditions,
+    territories: Territories,
+    project: Project | None = None,
+    *,
+    trace: bool = False,
+):
+    """(possible, certain) arrays over the territories, and the trace steps if asked."""
+    run = _Evaluation(territories, project, trace)
+    parts = [
+        run.step(_kinds_text(conditions.beneficiaries),
+                 *run.known(np.isin(territories.kinds, conditions.beneficiaries)), 0),
+        run.perimeter(conditions),
+    ]  # fmt: skip
+    if conditions.zone != "all":
+        parts.append(run.rule({"zone_in": [conditions.zone]}, 0))
+    if conditions.named_list:
+        possible, certain = run._named_list(conditions.named_list)
+        parts.append(
+            run.step(
+                _("commune du programme « %(name)s »")
+                % {"name": conditions.named_list_name or conditions.named_list},
+                possible,
+                certain,
+                0,
+            )
+        )
+    if conditions.expense_types:
+        parts.append(run.rule({"expense_type_in": list(conditions.expense_types)}, 0))
+    if conditions.min_project_cost:
+        parts.append(run.rule({"project_cost_min": conditions.min_project_cost}, 0))
+    for rule in conditions.rules:
+        parts.append(run.rule(rule, 0))
+    possible = np.logical_and.reduce([part[0] for part in parts])
+    certain = np.logical_and.reduce([part[1] for part in parts])
+    return possible, certain, run.steps
+
+
+def verdicts(possible: np.ndarray, certain: np.ndarray) -> np.ndarray:
+    """Per territory: the Verdict value."""
+    undecided = np.where(possible, Verdict.PROBABLE.value, Verdict.INELIGIBLE.value)
+    return np.where(certain, Verdict.ELIGIBLE.value, undecided)
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    outcome: bool | None  # True: met, False: not met, None: to check
+    depth: int
+    leaf: bool
+
+
+@dataclass
+class Result:
+    verdict: str
+    lines: list[Line]
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why not: the failed top-level conditions."""
+        return [line.text for line in self.lines if line.outcome is False and line.depth == 0]
+
+    @property
+    def checks(self) -> list[str]:
+        """What to check: the undecided conditions that are not groups of others."""
+        return [line.text for line in self.lines if line.outcome is None and line.leaf]
+
+    @property
+    def label(self) -> str:
+        return Verdict(self.verdict).label
+
+
+def evaluate(conditions: Conditions, territory: Territories, project: Project | None = None):
+    """The verdict for one territory, with the trace of every condition."""
+    possible, certain, steps = evaluate_all(conditions, territory, project, trace=True)
+    verdict = str(verdicts(possible, certain)[0])
+    return Result(verdict, [Line(s.text, s.outcome(0), s.depth, s.leaf) for s in steps])
