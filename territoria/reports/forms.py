@@ -1,0 +1,224 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from territoria.reports.enums import Datatype, Status
+from territoria.reports.photos import MAX_BYTES, MAX_PHOTOS
+from territoria.territories.enums import CollectiviteKind
+from territoria.territories.fields import TerritoryField
+
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class ReportForm(forms.Form):
+    """The citizen's form. Location: a map click or "Me localiser" fills latitude and
+    longitude; without the map, the address field is enough (position approximative)."""
+
+    category = forms.ModelChoiceField(
+        label=_("Catégorie"), queryset=None, empty_label=_("Choisissez une catégorie")
+    )
+    description = forms.CharField(
+        label=_("Description du problème"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ce que vous avez vu, où exactement. 4 000 caractères au plus."),
+    )
+    address = forms.CharField(
+        label=_("Adresse ou repère"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Sans carte, l'adresse suffit : le signalement sera placé au centre de la "
+            "commune et marqué « position approximative »."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    latitude = forms.FloatField(
+        required=False, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    longitude = forms.FloatField(
+        required=False, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+    photo_1 = forms.FileField(
+        label=_("Photo 1"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG ou WebP, 10 Mo au plus ; les métadonnées (position GPS, appareil) "
+            "sont retirées."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
+    photo_2 = forms.FileField(
+        label=_("Photo 2"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
+    photo_3 = forms.FileField(
+        label=_("Photo 3"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
+    email = forms.EmailField(
+        label=_("Votre courriel"),
+        help_text=_(
+            "Jamais publié. Il sert à confirmer le signalement et à vous en donner des nouvelles."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    show_name = forms.BooleanField(label=_("Afficher un nom publiquement"), required=False)
+    public_name = forms.CharField(
+        label=_("Nom affiché"),
+        max_length=80,
+        required=False,
+        help_text=_("Seulement si vous cochez la case ci-dessus."),
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled by naive robots.
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
+
+    def __init__(self, *args, place, categories, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.fields["category"].queryset = categories
+        self.fields["category"].label_from_instance = lambda c: (
+            f"{c.group} — {c.name}" if c.group else c.name
+        )
+        if place.kind == CollectiviteKind.EPCI:
+            self.fields["commune"] = TerritoryField(
+                label=_("Commune"),
+                kind="commune",
+                help_text=_("La commune où se trouve le problème."),
+            )
+            self.order_fields(["category", "commune"])
+        if user is not None and user.is_authenticated:
+            self.fields["email"].required = False
+            self.fields["email"].help_text = _(
+                "Laissez vide pour recevoir les nouvelles à l'adresse de votre compte."
+            )
+        self.questions = []
+        for category in categories:
+            for question in category.questions.all():
+                name = f"q_{category.pk}_{question.code}"
+                self.fields[name] = _question_field(question)
+                self.questions.append((category, question, name))
+
+    def photos(self) -> list[tuple[str, bytes]]:
+        files = []
+        for index in range(1, MAX_PHOTOS + 1):
+            upload = self.cleaned_data.get(f"photo_{index}")
+            if upload:
+                # One byte past the limit is enough to refuse a 50 MB file unread.
+                files.append((upload.name, upload.read(MAX_BYTES + 1)))
+        return files
+
+    def answers(self) -> dict:
+        category = self.cleaned_data.get("category")
+        return {
+            question.code: self.cleaned_data.get(name)
+            for owner, question, name in self.questions
+            if category is not None and owner.pk == category.pk
+        }
+
+    def question_groups(self):
+        """[(category, [bound fields])] for the template."""
+        groups = {}
+        for category, _question, name in self.questions:
+            groups.setdefault(category, []).append(self[name])
+        return list(groups.items())
+
+
+def _question_field(question) -> forms.Field:
+    common = {"label": question.label, "required": False, "help_text": question.help_text}
+    choices = [(str(key), name) for key, name in question.choices]
+    if question.datatype == Datatype.SINGLEVALUELIST:
+        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+    if question.datatype == Datatype.MULTIVALUELIST:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.datatype == Datatype.NUMBER:
+        return forms.DecimalField(**common)
+    if question.datatype == Datatype.TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, **common)
+    return forms.CharField(max_length=300, **common)
+
+
+class SupportForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Votre courriel"),
+        help_text=_("Jamais publié : il sert seulement à compter votre soutien une fois."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class ReopenForm(forms.Form):
+    text = forms.CharField(
+        label=_("Pourquoi le problème n'est-il pas réglé ?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class UpdateForm(forms.Form):
+    """The agent's form on a report: a new status and a message, public or internal."""
+
+    status = forms.ChoiceField(label=_("Nouvel état"), choices=Status.choices)
+    text = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    public = forms.TypedChoiceField(
+        label=_("Visibilité du message"),
+        choices=[
+            ("1", _("Mise à jour publique (l'auteur reçoit un courriel)")),
+            ("0", _("Note interne (agents seulement)")),
+        ],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+
+
+class DuplicateForm(forms.Form):
+    duplicate_of = forms.IntegerField(label=_("Doublon du signalement n°"), min_value=1)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Agent assigné"), queryset=None, required=False, empty_label=_("Personne")
+    )
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agents
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("État"),
+        required=False,
+        choices=[("", _("Tous")), ("open", _("Ouverts")), ("closed", _("Clos")), *Status.choices],
+    )
+    category = forms.ModelChoiceField(
+        label=_("Catégorie"), queryset=None, required=False, empty_label=_("Toutes")
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Agent"), queryset=None, required=False, empty_label=_("Tous")
+    )
+    since = forms.DateField(
+        label=_("Depuis le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    commune = forms.CharField(label=_("Commune ou adresse"), required=False, max_length=100)
+
+    def __init__(self, *args, categories, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["assignee"].queryset = agents
+
+
+class ClientApplicationForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l'application"), max_length=120)
+    contact = forms.EmailField(label=_("Contact technique"), required=False)
