@@ -165,6 +165,42 @@ class Step:
 # ---------------------------------------------------------------------------- evaluation
 
 
+def rule_key(rule: dict) -> str:
+    return next(k for k in rule if k != "label")
+
+
+def rule_text(rule: dict) -> str:
+    """A rule in French: its own label when it has one."""
+    if rule.get("label"):
+        return rule["label"]
+    key = rule_key(rule)
+    value = rule[key]
+    texts = {
+        "population_max": lambda: _("population d'au plus %(n)s habitants") % {"n": _n(value)},
+        "population_min": lambda: _("population d'au moins %(n)s habitants") % {"n": _n(value)},
+        "kind_in": lambda: _kinds_text(value),
+        "zone_in": lambda: _("territoire situé en %(z)s") % {"z": _zones_text(value)},
+        "in_named_list": lambda: _("commune du programme « %(name)s »") % {"name": value},
+        "project_cost_min": lambda: _("coût du projet d'au moins %(n)s €") % {"n": _n(value)},
+        "project_cost_max": lambda: _("coût du projet d'au plus %(n)s €") % {"n": _n(value)},
+        "expense_type_in": lambda: _("dépense de type %(t)s") % {"t": _expenses_text(value)},
+        "check": lambda: _("à vérifier : %(text)s") % {"text": value},
+        "any": lambda: _("l'une des conditions suivantes"),
+        "all": lambda: _("toutes ces conditions"),
+    }
+    return texts[key]()
+
+
+def describe(rules, depth: int = 0) -> list[tuple[int, str]]:
+    """Rules as indented French lines, for a programme's page."""
+    lines = []
+    for rule in rules:
+        lines.append((depth, rule_text(rule)))
+        if rule_key(rule) in {"any", "all"}:
+            lines += describe(rule[rule_key(rule)], depth + 1)
+    return lines
+
+
 class _Evaluation:
     def __init__(self, territories: Territories, project: Project | None, trace: bool):
         self.t = territories
@@ -191,48 +227,40 @@ class _Evaluation:
         return share > 0, share >= 1
 
     def rule(self, rule: dict, depth: int):
-        key = next(k for k in rule if k != "label")
-        value = rule[key]
-        label = rule.get("label", "")
+        key, value = rule_key(rule), rule[rule_key(rule)]
+        text = rule_text(rule)
         t = self.t
-        if key == "population_max":
-            result = self.known(t.populations <= value)
-            text = _("population d'au plus %(n)s habitants") % {"n": _n(value)}
-        elif key == "population_min":
-            result = self.known(t.populations >= value)
-            text = _("population d'au moins %(n)s habitants") % {"n": _n(value)}
-        elif key == "kind_in":
-            result = self.known(np.isin(t.kinds, value))
-            text = _kinds_text(value)
-        elif key == "zone_in":
-            in_metro = t.share(t.metropole)
-            wanted = in_metro if value == ["metropole"] else 1 - in_metro
-            result = self.shared(wanted) if len(value) == 1 else (self.yes, self.yes)
-            text = _("territoire situé en %(z)s") % {"z": _zones_text(value)}
-        elif key == "in_named_list":
-            result = self._named_list(value)
-            text = _("commune du programme « %(name)s »") % {"name": value}
-        elif key in {"project_cost_min", "project_cost_max"}:
-            result, text = self._cost(key, value)
-        elif key == "expense_type_in":
-            result, text = self._expense(value)
-        elif key == "check":
-            result = self.unknown()
-            text = _("à vérifier : %(text)s") % {"text": value}
-        else:  # any / all: the composite's own line goes before its parts in the trace
+        if key in {"any", "all"}:  # the group's own line goes before its parts
             position = len(self.steps)
             parts = [self.rule(inner, depth + 1) for inner in value]
             combine = np.logical_or if key == "any" else np.logical_and
             possible = combine.reduce([part[0] for part in parts])
             certain = combine.reduce([part[1] for part in parts])
-            if key == "any":
-                text = _("l'une des conditions suivantes")
-            else:
-                text = _("toutes ces conditions")
             if self.trace:
-                self.steps.insert(position, Step(label or text, possible, certain, depth, False))
+                self.steps.insert(position, Step(text, possible, certain, depth, False))
             return possible, certain
-        return self.step(label or text, *result, depth)
+        if key == "population_max":
+            result = self.known(t.populations <= value)
+        elif key == "population_min":
+            result = self.known(t.populations >= value)
+        elif key == "kind_in":
+            result = self.known(np.isin(t.kinds, value))
+        elif key == "zone_in":
+            in_metro = t.share(t.metropole)
+            wanted = in_metro if value == ["metropole"] else 1 - in_metro
+            result = self.shared(wanted) if len(value) == 1 else (self.yes, self.yes)
+        elif key == "in_named_list":
+            result = self._named_list(value)
+        elif key in {"project_cost_min", "project_cost_max"}:
+            result = self._project(
+                self.project and self.project.cost,
+                lambda cost: cost >= value if key == "project_cost_min" else cost <= value,
+            )
+        elif key == "expense_type_in":
+            result = self._project(self.project and self.project.expense_type, value.__contains__)
+        else:  # check
+            result = self.unknown()
+        return self.step(text, *result, depth)
 
     def _named_list(self, slug):
         rows = self.t.lists.get(slug)
@@ -240,22 +268,11 @@ class _Evaluation:
             return self.no, self.no
         return self.shared(self.t.share(rows))
 
-    def _cost(self, key, value):
-        if key == "project_cost_min":
-            text = _("coût du projet d'au moins %(n)s €") % {"n": _n(value)}
-        else:
-            text = _("coût du projet d'au plus %(n)s €") % {"n": _n(value)}
-        if self.project is None or self.project.cost is None:
-            return self.unknown(), text
-        cost = self.project.cost
-        ok = cost >= value if key == "project_cost_min" else cost <= value
-        return self.known(self.yes if ok else self.no), text
-
-    def _expense(self, value):
-        text = _("dépense de type %(types)s") % {"types": _expenses_text(value)}
-        if self.project is None or not self.project.expense_type:
-            return self.unknown(), text
-        return self.known(self.yes if self.project.expense_type in value else self.no), text
+    def _project(self, attribute, test):
+        """A condition on the project: to check while no project is given."""
+        if attribute is None or attribute == "":
+            return self.unknown()
+        return self.known(self.yes if test(attribute) else self.no)
 
     def perimeter(self, conditions: Conditions):
         t = self.t
@@ -353,8 +370,15 @@ class Result:
 
     @property
     def checks(self) -> list[str]:
-        """What to check: the undecided conditions that are not groups of others."""
-        return [line.text for line in self.lines if line.outcome is None and line.leaf]
+        """What to check: the undecided conditions that decide the verdict (inside groups
+        that are themselves undecided), not the groups themselves."""
+        found, ancestors = [], []
+        for line in self.lines:
+            del ancestors[line.depth :]
+            if line.outcome is None and line.leaf and all(a is None for a in ancestors):
+                found.append(line.text)
+            ancestors.append(line.outcome)
+        return found
 
     @property
     def label(self) -> str:

@@ -84,9 +84,14 @@ class Programme(models.Model):
     short_name = models.CharField(_("nom court"), max_length=80, blank=True)
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
-        _("statut"), max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.PUBLISHED
+        _("statut"),
+        max_length=10,
+        choices=ProgrammeStatus.choices,
+        default=ProgrammeStatus.PUBLISHED,
     )
-    funders = models.ManyToManyField(Funder, related_name="programmes", verbose_name=_("financeurs"))
+    funders = models.ManyToManyField(
+        Funder, related_name="programmes", verbose_name=_("financeurs")
+    )
     aid_types = models.JSONField(_("types d'aide"), default=list)
     axes = models.JSONField(_("axes"), default=list, blank=True)
     use_cases = models.ManyToManyField(
@@ -118,7 +123,11 @@ class Programme(models.Model):
         _("coût minimal du projet (€)"), null=True, blank=True
     )
     max_public_rate = models.DecimalField(
-        _("taux maximal d'aides publiques (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("taux maximal d'aides publiques (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     stacking_note = models.TextField(_("règles de cumul"), blank=True)
     eligibility = models.JSONField(_("règles d'éligibilité"), default=list, blank=True)
@@ -264,9 +273,7 @@ class DigestSubscription(models.Model):
     """A member who wants the weekly digest of closing programmes for a collectivité."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    collectivite = models.ForeignKey(
-        "territories.Collectivite", models.CASCADE, related_name="+"
-    )
+    collectivite = models.ForeignKey("territories.Collectivite", models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -288,9 +295,7 @@ class SentAlert(models.Model):
     """A deadline already announced to a person: never the same alert twice."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
-    collectivite = models.ForeignKey(
-        "territories.Collectivite", models.CASCADE, related_name="+"
-    )
+    collectivite = models.ForeignKey("territories.Collectivite", models.CASCADE, related_name="+")
     window = models.ForeignKey(Window, models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
 

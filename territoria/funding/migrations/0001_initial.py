@@ -6,166 +6,459 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0004_solutionrevision_notified_at'),
-        ('territories', '0003_search_covering_index'),
+        ("catalogue", "0004_solutionrevision_notified_at"),
+        ("territories", "0003_search_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Funder',
+            name="Funder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('state', 'État'), ('region', 'Région'), ('departement', 'Département'), ('europe', 'Union européenne'), ('agency', 'Agence ou opérateur public'), ('bank', 'Banque publique'), ('other', 'Autre')], max_length=20, verbose_name='nature')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "État"),
+                            ("region", "Région"),
+                            ("departement", "Département"),
+                            ("europe", "Union européenne"),
+                            ("agency", "Agence ou opérateur public"),
+                            ("bank", "Banque publique"),
+                            ("other", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'financeur',
-                'verbose_name_plural': 'financeurs',
-                'ordering': ['name'],
+                "verbose_name": "financeur",
+                "verbose_name_plural": "financeurs",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NamedList',
+            name="NamedList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('codes', models.JSONField(blank=True, default=list, verbose_name='codes INSEE des communes')),
-                ('source', models.TextField(blank=True, verbose_name='source')),
-                ('checked_on', models.DateField(blank=True, null=True, verbose_name='vérifiée le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "codes",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="codes INSEE des communes"
+                    ),
+                ),
+                ("source", models.TextField(blank=True, verbose_name="source")),
+                ("checked_on", models.DateField(blank=True, null=True, verbose_name="vérifiée le")),
             ],
             options={
-                'verbose_name': 'liste de communes',
-                'verbose_name_plural': 'listes de communes',
-                'ordering': ['name'],
+                "verbose_name": "liste de communes",
+                "verbose_name_plural": "listes de communes",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=300, verbose_name='nom')),
-                ('short_name', models.CharField(blank=True, max_length=80, verbose_name='nom court')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('published', 'Publié'), ('draft', 'Brouillon'), ('archived', 'Archivé')], default='published', max_length=10, verbose_name='statut')),
-                ('aid_types', models.JSONField(default=list, verbose_name="types d'aide")),
-                ('axes', models.JSONField(blank=True, default=list, verbose_name='axes')),
-                ('scale', models.CharField(choices=[('national', 'France entière'), ('regions', 'Régions'), ('departements', 'Départements'), ('epcis', 'Intercommunalités'), ('communes', 'Communes')], default='national', max_length=15, verbose_name='périmètre')),
-                ('perimeter_codes', models.JSONField(blank=True, default=list, verbose_name='codes du périmètre')),
-                ('zone', models.CharField(choices=[('all', 'Métropole et outre-mer'), ('metropole', 'France métropolitaine'), ('outre-mer', 'Outre-mer')], default='all', max_length=10, verbose_name='zone')),
-                ('beneficiaries', models.JSONField(default=list, verbose_name='bénéficiaires')),
-                ('expense_types', models.JSONField(blank=True, default=list, verbose_name='types de dépense')),
-                ('rate_min', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='taux minimal (%)')),
-                ('rate_max', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='taux maximal (%)')),
-                ('ceiling_eur', models.PositiveBigIntegerField(blank=True, null=True, verbose_name="plafond de l'aide (€)")),
-                ('min_project_cost_eur', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='coût minimal du projet (€)')),
-                ('max_public_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="taux maximal d'aides publiques (%)")),
-                ('stacking_note', models.TextField(blank=True, verbose_name='règles de cumul')),
-                ('eligibility', models.JSONField(blank=True, default=list, verbose_name="règles d'éligibilité")),
-                ('application_url', models.URLField(blank=True, verbose_name='adresse pour candidater')),
-                ('sources', models.JSONField(blank=True, default=list, verbose_name='sources')),
-                ('field_sources', models.JSONField(blank=True, default=dict, verbose_name='source de chaque champ')),
-                ('confidence', models.CharField(blank=True, max_length=10, verbose_name='fiabilité')),
-                ('note', models.TextField(blank=True, verbose_name='remarques')),
-                ('fictitious', models.BooleanField(default=False, verbose_name='exemple fictif')),
-                ('last_checked', models.DateField(blank=True, null=True, verbose_name='vérifié le')),
-                ('origin', models.CharField(default='territoria', max_length=30, verbose_name='origine')),
-                ('external_id', models.CharField(blank=True, max_length=100, verbose_name='identifiant externe')),
-                ('raw', models.JSONField(blank=True, default=dict, verbose_name='données importées')),
-                ('edited_fields', models.JSONField(blank=True, default=list, verbose_name='champs modifiés à la main')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
-                ('funders', models.ManyToManyField(related_name='programmes', to='funding.funder', verbose_name='financeurs')),
-                ('named_list', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='funding.namedlist', verbose_name='réservé aux communes de la liste')),
-                ('use_cases', models.ManyToManyField(blank=True, related_name='programmes', to='catalogue.usecase', verbose_name="cas d'usage")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=300, verbose_name="nom")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=80, verbose_name="nom court"),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("published", "Publié"),
+                            ("draft", "Brouillon"),
+                            ("archived", "Archivé"),
+                        ],
+                        default="published",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("aid_types", models.JSONField(default=list, verbose_name="types d'aide")),
+                ("axes", models.JSONField(blank=True, default=list, verbose_name="axes")),
+                (
+                    "scale",
+                    models.CharField(
+                        choices=[
+                            ("national", "France entière"),
+                            ("regions", "Régions"),
+                            ("departements", "Départements"),
+                            ("epcis", "Intercommunalités"),
+                            ("communes", "Communes"),
+                        ],
+                        default="national",
+                        max_length=15,
+                        verbose_name="périmètre",
+                    ),
+                ),
+                (
+                    "perimeter_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="codes du périmètre"),
+                ),
+                (
+                    "zone",
+                    models.CharField(
+                        choices=[
+                            ("all", "Métropole et outre-mer"),
+                            ("metropole", "France métropolitaine"),
+                            ("outre-mer", "Outre-mer"),
+                        ],
+                        default="all",
+                        max_length=10,
+                        verbose_name="zone",
+                    ),
+                ),
+                ("beneficiaries", models.JSONField(default=list, verbose_name="bénéficiaires")),
+                (
+                    "expense_types",
+                    models.JSONField(blank=True, default=list, verbose_name="types de dépense"),
+                ),
+                (
+                    "rate_min",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="taux minimal (%)",
+                    ),
+                ),
+                (
+                    "rate_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="taux maximal (%)",
+                    ),
+                ),
+                (
+                    "ceiling_eur",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="plafond de l'aide (€)"
+                    ),
+                ),
+                (
+                    "min_project_cost_eur",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="coût minimal du projet (€)"
+                    ),
+                ),
+                (
+                    "max_public_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="taux maximal d'aides publiques (%)",
+                    ),
+                ),
+                ("stacking_note", models.TextField(blank=True, verbose_name="règles de cumul")),
+                (
+                    "eligibility",
+                    models.JSONField(blank=True, default=list, verbose_name="règles d'éligibilité"),
+                ),
+                (
+                    "application_url",
+                    models.URLField(blank=True, verbose_name="adresse pour candidater"),
+                ),
+                ("sources", models.JSONField(blank=True, default=list, verbose_name="sources")),
+                (
+                    "field_sources",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="source de chaque champ"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(blank=True, max_length=10, verbose_name="fiabilité"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="remarques")),
+                ("fictitious", models.BooleanField(default=False, verbose_name="exemple fictif")),
+                (
+                    "last_checked",
+                    models.DateField(blank=True, null=True, verbose_name="vérifié le"),
+                ),
+                (
+                    "origin",
+                    models.CharField(default="territoria", max_length=30, verbose_name="origine"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="identifiant externe"
+                    ),
+                ),
+                (
+                    "raw",
+                    models.JSONField(blank=True, default=dict, verbose_name="données importées"),
+                ),
+                (
+                    "edited_fields",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="champs modifiés à la main"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mis à jour le")),
+                (
+                    "funders",
+                    models.ManyToManyField(
+                        related_name="programmes", to="funding.funder", verbose_name="financeurs"
+                    ),
+                ),
+                (
+                    "named_list",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="funding.namedlist",
+                        verbose_name="réservé aux communes de la liste",
+                    ),
+                ),
+                (
+                    "use_cases",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="programmes",
+                        to="catalogue.usecase",
+                        verbose_name="cas d'usage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme de financement',
-                'verbose_name_plural': 'programmes de financement',
-                'ordering': ['name'],
+                "verbose_name": "programme de financement",
+                "verbose_name_plural": "programmes de financement",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportedUpdate',
+            name="ImportedUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=50, verbose_name='champ')),
-                ('current', models.JSONField(null=True, verbose_name='valeur actuelle')),
-                ('proposed', models.JSONField(null=True, verbose_name='valeur importée')),
-                ('origin', models.CharField(max_length=30, verbose_name='origine')),
-                ('status', models.CharField(choices=[('pending', 'À examiner'), ('applied', 'Appliquée'), ('rejected', 'Écartée')], default='pending', max_length=10, verbose_name='statut')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='importée le')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending_updates', to='funding.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=50, verbose_name="champ")),
+                ("current", models.JSONField(null=True, verbose_name="valeur actuelle")),
+                ("proposed", models.JSONField(null=True, verbose_name="valeur importée")),
+                ("origin", models.CharField(max_length=30, verbose_name="origine")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "À examiner"),
+                            ("applied", "Appliquée"),
+                            ("rejected", "Écartée"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="importée le")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pending_updates",
+                        to="funding.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mise à jour importée à examiner',
-                'verbose_name_plural': 'mises à jour importées à examiner',
-                'ordering': ['-created_at'],
+                "verbose_name": "mise à jour importée à examiner",
+                "verbose_name_plural": "mises à jour importées à examiner",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Window',
+            name="Window",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens_on', models.DateField(blank=True, null=True, verbose_name='ouverture')),
-                ('closes_on', models.DateField(blank=True, null=True, verbose_name='date limite')),
-                ('recurrence', models.CharField(choices=[('oneoff', 'Appel ponctuel'), ('recurring', 'Appel récurrent'), ('ongoing', "Au fil de l'eau")], default='oneoff', max_length=10, verbose_name='récurrence')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='remarque')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='funding.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opens_on", models.DateField(blank=True, null=True, verbose_name="ouverture")),
+                ("closes_on", models.DateField(blank=True, null=True, verbose_name="date limite")),
+                (
+                    "recurrence",
+                    models.CharField(
+                        choices=[
+                            ("oneoff", "Appel ponctuel"),
+                            ("recurring", "Appel récurrent"),
+                            ("ongoing", "Au fil de l'eau"),
+                        ],
+                        default="oneoff",
+                        max_length=10,
+                        verbose_name="récurrence",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="remarque")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="funding.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fenêtre de dépôt',
-                'verbose_name_plural': 'fenêtres de dépôt',
-                'ordering': ['closes_on', 'opens_on'],
+                "verbose_name": "fenêtre de dépôt",
+                "verbose_name_plural": "fenêtres de dépôt",
+                "ordering": ["closes_on", "opens_on"],
             },
         ),
         migrations.CreateModel(
-            name='SentAlert',
+            name="SentAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.collectivite')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('window', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='funding.window')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.collectivite",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "window",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="funding.window",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alerte envoyée',
-                'verbose_name_plural': 'alertes envoyées',
+                "verbose_name": "alerte envoyée",
+                "verbose_name_plural": "alertes envoyées",
             },
         ),
         migrations.CreateModel(
-            name='DigestSubscription',
+            name="DigestSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territories.collectivite')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territories.collectivite",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'abonnement aux échéances',
-                'verbose_name_plural': 'abonnements aux échéances',
-                'constraints': [models.UniqueConstraint(fields=('user', 'collectivite'), name='funding_digest_once')],
+                "verbose_name": "abonnement aux échéances",
+                "verbose_name_plural": "abonnements aux échéances",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "collectivite"), name="funding_digest_once"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('origin', 'external_id'), name='funding_programme_external_id_unique'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("origin", "external_id"),
+                name="funding_programme_external_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('rate_min__isnull', True), ('rate_max__isnull', True), ('rate_min__lte', models.F('rate_max')), _connector='OR'), name='funding_programme_rate_order'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rate_min__isnull", True),
+                    ("rate_max__isnull", True),
+                    ("rate_min__lte", models.F("rate_max")),
+                    _connector="OR",
+                ),
+                name="funding_programme_rate_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='window',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_on__isnull', True), ('closes_on__isnull', True), ('opens_on__lte', models.F('closes_on')), _connector='OR'), name='funding_window_order'),
+            model_name="window",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("opens_on__isnull", True),
+                    ("closes_on__isnull", True),
+                    ("opens_on__lte", models.F("closes_on")),
+                    _connector="OR",
+                ),
+                name="funding_window_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sentalert',
-            constraint=models.UniqueConstraint(fields=('user', 'collectivite', 'window'), name='funding_alert_once'),
+            model_name="sentalert",
+            constraint=models.UniqueConstraint(
+                fields=("user", "collectivite", "window"), name="funding_alert_once"
+            ),
         ),
     ]

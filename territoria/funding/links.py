@@ -1,0 +1,77 @@
+"""What other modules ask the funding module, and what it asks them. Other apps import
+only this module."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from territoria.funding import eligibility, perimeters
+from territoria.funding.eligibility import Result
+from territoria.funding.matching import ProjectFunding, project_funding
+
+
+def population(collectivite) -> int:
+    """The population the roadmap profile states (an élu may correct the geographic
+    code's figure), else the geographic code's."""
+    try:
+        from territoria.roadmap.links import population as profile_population
+    except ImportError:
+        return collectivite.population
+    return profile_population(collectivite) or collectivite.population
+
+
+def check(programme, territory) -> Result:
+    """The eligibility of a territory for a programme, with its trace."""
+    return eligibility.evaluate(programme.conditions(), territory)
+
+
+def describe(programme) -> list[tuple[int, str]]:
+    """The programme's own rules in French, one indented line each."""
+    return eligibility.describe(programme.eligibility)
+
+
+@dataclass
+class ProjectAid:
+    project: dict
+    funding: ProjectFunding
+
+
+def expected_aid(collectivite, *, use_case, cost: Decimal, expense_type="investment"):
+    """The aid a project of this use case and cost may expect: a ProjectFunding with
+    low/high bounds (capped so the owner keeps 20% of the cost), the matching
+    programmes and the explanation of the hypothesis."""
+    area = perimeters.for_collectivite(collectivite, population(collectivite))
+    return project_funding(
+        area,
+        use_case_id=use_case.pk,
+        axis=use_case.axis,
+        cost=Decimal(cost),
+        expense_type=expense_type,
+    )
+
+
+def projects_with_funding(collectivite, area) -> list[ProjectAid]:
+    """Each project of the collectivité's current roadmap with its expected aid."""
+    try:
+        from territoria.roadmap.links import projects_of
+    except ImportError:
+        return []
+    from territoria.catalogue.models import UseCase
+
+    projects = projects_of(collectivite)
+    use_cases = UseCase.objects.in_bulk([p["use_case_slug"] for p in projects], field_name="slug")
+    found = []
+    for project in projects:
+        use_case = use_cases.get(project["use_case_slug"])
+        if use_case is None or not project.get("capex"):
+            continue
+        funding = project_funding(
+            area, use_case_id=use_case.pk, axis=use_case.axis, cost=Decimal(project["capex"])
+        )
+        found.append(ProjectAid(dict(project, use_case=use_case), funding))
+    return found
+
+
+def no_projects_message() -> str:
+    return _("Aucun projet dans la feuille de route de cette collectivité pour l'instant.")
