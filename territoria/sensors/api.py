@@ -1,5 +1,398 @@
-"""The sensors JSON API (django-ninja router mounted in territoria/api.py)."""
+"""The sensors JSON API (django-ninja router mounted in territoria/api.py at
+/api/capteurs): readings in from every source, devices of a fleet, public counts.
 
-from ninja import Router
+Writes are authenticated by a fleet's API key (`Authorization: Bearer trk_…` or
+`X-Api-Key: trk_…`). The ingestion endpoints read the body themselves (one JSON
+parse, no per-reading schema object) and document it with `openapi_extra`.
+"""
+
+import datetime
+import json
+
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from territoria.api_errors import ErrorOut, error
+from territoria.sensors import actions, formats, indicators
+from territoria.sensors.enums import DeviceKind, Source
+from territoria.sensors.ingest import BatchRejected
+from territoria.sensors.models import Device, Fleet, Site, normalise_dev_eui
 
 router = Router(tags=["Capteurs et pilotage"])
+
+KEY_HELP = "Clé d'API de la flotte : en-tête `Authorization: Bearer trk_…` ou `X-Api-Key`."
+
+
+class StoredOut(Schema):
+    received: int = Field(description="Relevés reçus dans le lot.")
+    stored: int = Field(description="Relevés nouveaux enregistrés.")
+    duplicates: int = Field(description="Relevés déjà connus (renvoi d'un lot), ignorés.")
+
+
+class ItemErrorOut(Schema):
+    item: int | str = Field(
+        description="Élément en cause : rang dans la liste, ligne du fichier CSV, champ ou entité."
+    )
+    code: str
+    message: str
+
+
+class BatchErrorOut(ErrorOut):
+    error_count: int
+    errors: list[ItemErrorOut]
+
+
+def _fleet(request):
+    header = request.headers.get("Authorization", "")
+    key = header[7:] if header[:7].lower() == "bearer " else request.headers.get("X-Api-Key", "")
+    return Fleet.authenticate(key)
+
+
+def _unauthorized():
+    return error(
+        401,
+        "invalid_key",
+        _(
+            "Clé d'API absente ou invalide : envoyez la clé de la flotte dans l'en-tête "
+            "Authorization (Bearer) ou X-Api-Key."
+        ),
+    )
+
+
+def _json(request):
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _invalid_json():
+    return error(400, "invalid_json", _("Le corps de la requête n'est pas un JSON valide."))
+
+
+def _stored(stored) -> dict:
+    return {
+        "received": stored.received,
+        "stored": stored.inserted,
+        "duplicates": stored.received - stored.inserted,
+    }
+
+
+INGEST_RESPONSES = {200: StoredOut, 400: ErrorOut, 401: ErrorOut, 422: BatchErrorOut}
+
+TS_HELP = "ISO 8601 avec fuseau ou secondes UTC."
+
+NATIVE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {
+                            "title": "Relevés détaillés",
+                            "type": "object",
+                            "required": ["readings"],
+                            "properties": {
+                                "readings": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["device", "quantity", "timestamp", "value"],
+                                        "properties": {
+                                            "device": {
+                                                "type": "string",
+                                                "description": "Identifiant ou DevEUI.",
+                                            },
+                                            "quantity": {
+                                                "type": "string",
+                                                "example": "water_volume",
+                                            },
+                                            "timestamp": {
+                                                "type": ["string", "integer"],
+                                                "description": TS_HELP,
+                                            },
+                                            "value": {"type": "number"},
+                                            "unit": {"type": "string", "example": "L"},
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                        {
+                            "title": "Lot compact d'une grandeur",
+                            "type": "object",
+                            "required": ["quantity", "rows"],
+                            "properties": {
+                                "quantity": {"type": "string"},
+                                "unit": {"type": "string"},
+                                "rows": {
+                                    "type": "array",
+                                    "description": "[capteur, horodatage, valeur]",
+                                    "items": {"type": "array", "minItems": 3, "maxItems": 3},
+                                },
+                            },
+                        },
+                    ]
+                },
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/releves",
+    response=INGEST_RESPONSES,
+    url_name="sensors_readings",
+    summary="Envoyer un lot de relevés",
+    description="Lot accepté en entier ou refusé en entier (chaque élément fautif est "
+    "nommé) ; un lot renvoyé n'ajoute rien. " + KEY_HELP,
+    openapi_extra=NATIVE_BODY,
+)
+def post_readings(request):
+    fleet = _fleet(request)
+    if fleet is None:
+        return _unauthorized()
+    body = _json(request)
+    if body is None:
+        return _invalid_json()
+    try:
+        return Status(200, _stored(actions.ingest_items(fleet, formats.native(body))))
+    except BatchRejected as rejected:
+        return Status(422, rejected.as_dict())
+
+
+@router.post(
+    "/releves/csv",
+    response=INGEST_RESPONSES,
+    url_name="sensors_readings_csv",
+    summary="Envoyer un fichier CSV de relevés",
+    description="Colonnes device, quantity, timestamp, value[, unit] ; séparateur virgule "
+    "ou point-virgule. Fichier refusé en entier si une ligne est fautive, chaque ligne "
+    "fautive est nommée. " + KEY_HELP,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
+def post_readings_csv(request):
+    fleet = _fleet(request)
+    if fleet is None:
+        return _unauthorized()
+    try:
+        text = request.body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return error(400, "invalid_encoding", _("Le fichier doit être encodé en UTF-8."))
+    try:
+        return Status(200, _stored(actions.ingest_items(fleet, formats.csv_readings(text))))
+    except BatchRejected as rejected:
+        return Status(422, rejected.as_dict())
+
+
+def _uplink(request, source, parse):
+    fleet = _fleet(request)
+    if fleet is None:
+        return _unauthorized()
+    body = _json(request)
+    if not isinstance(body, dict):
+        return _invalid_json()
+    try:
+        result = actions.ingest_uplink(fleet, source, parse(body), body)
+    except BatchRejected as rejected:
+        return Status(422, rejected.as_dict())
+    return Status(200, _stored(result.stored))
+
+
+@router.post(
+    "/chirpstack",
+    response={**INGEST_RESPONSES, 204: None},
+    url_name="sensors_chirpstack",
+    summary="Intégration HTTP ChirpStack v4",
+    description="URL à donner à l'intégration HTTP (encodage JSON) d'une application "
+    "ChirpStack. Seuls les événements `up` portent des relevés ; les autres (join, "
+    "status…) sont acquittés (204). " + KEY_HELP,
+)
+def post_chirpstack(request, event: str = "up"):
+    if event != "up":
+        if _fleet(request) is None:
+            return _unauthorized()
+        return Status(204, None)
+    return _uplink(request, Source.CHIRPSTACK, formats.chirpstack_up)
+
+
+@router.post(
+    "/tts",
+    response=INGEST_RESPONSES,
+    url_name="sensors_tts",
+    summary="Webhook The Things Stack v3 (uplink)",
+    description="URL de base d'un webhook The Things Stack, format JSON, message "
+    "« Uplink message » activé. " + KEY_HELP,
+)
+def post_tts(request):
+    return _uplink(request, Source.TTS, formats.tts_uplink)
+
+
+@router.post(
+    "/ngsi-ld/v1/entityOperations/upsert",
+    response={201: list[str], 204: None, 400: ErrorOut, 401: ErrorOut, 422: BatchErrorOut},
+    url_name="sensors_ngsi_ld_upsert",
+    summary="NGSI-LD : mise à jour par lot (upsert)",
+    description="Entités WaterConsumptionObserved, WasteContainer, ParkingSpot, "
+    "OffStreetParking, OnStreetParking, CrowdFlowObserved, AirQualityObserved ; "
+    "l'identifiant du capteur est la dernière partie de l'id de l'entité. 201 et la "
+    "liste des entités quand des relevés nouveaux sont enregistrés, 204 sinon. " + KEY_HELP,
+)
+def post_ngsi_ld(request, options: str = "update"):
+    fleet = _fleet(request)
+    if fleet is None:
+        return _unauthorized()
+    body = _json(request)
+    if body is None:
+        return _invalid_json()
+    items, ids = formats.ngsi_ld(body)
+    try:
+        stored = actions.ingest_items(fleet, items)
+    except BatchRejected as rejected:
+        return Status(422, rejected.as_dict())
+    return Status(201, ids) if stored.inserted else Status(204, None)
+
+
+# ------------------------------------------------------------------- devices
+
+
+class DeviceIn(Schema):
+    external_id: str = Field(
+        min_length=1, max_length=64, description="Identifiant chez l'exploitant."
+    )
+    name: str = Field(min_length=1, max_length=120)
+    kind: DeviceKind
+    dev_eui: str = Field(
+        "", max_length=32, description="DevEUI LoRaWAN (16 chiffres hexadécimaux)."
+    )
+    site: str | None = Field(None, max_length=120, description="Nom d'un site existant.")
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    threshold: float | None = None
+
+
+class DeviceOut(Schema):
+    external_id: str
+    name: str
+    kind: str
+    kind_label: str
+    dev_eui: str
+    site: str | None
+    latitude: float | None
+    longitude: float | None
+    last_seen_at: datetime.datetime | None
+    silent: bool
+
+
+def _device(device: Device) -> dict:
+    return {
+        "external_id": device.external_id,
+        "name": device.name,
+        "kind": device.kind,
+        "kind_label": str(device.get_kind_display()),
+        "dev_eui": device.dev_eui,
+        "site": device.site.name if device.site else None,
+        "latitude": device.latitude,
+        "longitude": device.longitude,
+        "last_seen_at": device.last_seen_at,
+        "silent": device.is_silent(),
+    }
+
+
+@router.get(
+    "/appareils",
+    response={200: list[DeviceOut], 401: ErrorOut},
+    url_name="sensors_devices",
+    summary="Capteurs de la flotte",
+    description=KEY_HELP,
+)
+def list_devices(request):
+    fleet = _fleet(request)
+    if fleet is None:
+        return _unauthorized()
+    return Status(200, [_device(d) for d in fleet.devices.select_related("site")])
+
+
+@router.post(
+    "/appareils",
+    response={201: DeviceOut, 401: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    url_name="sensors_device_create",
+    summary="Déclarer un capteur dans la flotte",
+    description=KEY_HELP,
+)
+def create_device(request, payload: DeviceIn):
+    fleet = _fleet(request)
+    if fleet is None:
+        return _unauthorized()
+    dev_eui = ""
+    if payload.dev_eui:
+        dev_eui = normalise_dev_eui(payload.dev_eui)
+        if not dev_eui:
+            return error(
+                422, "invalid_dev_eui", _("Le DevEUI doit compter 16 chiffres hexadécimaux.")
+            )
+    site = None
+    if payload.site:
+        site = Site.objects.of(fleet.collectivite).filter(name=payload.site).first()
+        if site is None:
+            return error(422, "unknown_site", _("Site inconnu : %(s)s.") % {"s": payload.site})
+    try:
+        device = Device.objects.create(
+            collectivite=fleet.collectivite,
+            fleet=fleet,
+            site=site,
+            kind=payload.kind,
+            name=payload.name,
+            external_id=payload.external_id,
+            dev_eui=dev_eui,
+            latitude=payload.latitude,
+            longitude=payload.longitude,
+            threshold=payload.threshold,
+        )
+    except IntegrityError:
+        return error(
+            409,
+            "duplicate_device",
+            _("Un capteur porte déjà l'identifiant %(i)s.") % {"i": payload.external_id},
+        )
+    return Status(201, _device(device))
+
+
+# ------------------------------------------------------------------- public
+
+
+class CountPointOut(Schema):
+    hour: datetime.datetime
+    count: float
+
+
+class PublicSiteOut(Schema):
+    site: str
+    collectivite: str
+    updated_at: datetime.datetime | None
+    today_total: float = Field(description="Passages comptés depuis minuit.")
+    last_hour: float = Field(description="Passages de la dernière heure complète ou en cours.")
+    hours: list[CountPointOut]
+
+
+@router.get(
+    "/public/{slug}/sites/{pk}",
+    response={200: PublicSiteOut, 404: ErrorOut},
+    url_name="sensors_public_site",
+    summary="Comptages en temps réel d'un site public",
+    description="Passages comptés aujourd'hui, heure par heure, pour un site que la "
+    "collectivité a rendu public (plage, centre-ville…). Sans authentification.",
+)
+def public_site(request, slug: str, pk: int):
+    site = get_object_or_404(
+        Site.objects.select_related("collectivite"), pk=pk, collectivite__slug=slug, is_public=True
+    )
+    return Status(200, indicators.public_counts(site))

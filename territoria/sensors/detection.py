@@ -1,0 +1,326 @@
+"""The detectors run on a collectivité's rollups: aggregates come from the database
+as set operations, the rules from `leaks.py` on arrays; each finding opens one alert
+(an active alert of the same rule on the same object is never duplicated)."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+import numpy as np
+
+from territoria.sensors import actions, leaks
+from territoria.sensors.enums import AlertKind, DeviceKind, Quantity
+from territoria.sensors.models import MAIN_QUANTITY, Device
+from territoria.territories.models import Collectivite
+
+HOUR = 3600
+DAY = 86400
+BIN_THRESHOLD = 80.0
+MNF_WINDOW = 10
+MNF_GAMMA = 0.1
+
+
+def _rows(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _epoch(moment: datetime.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _moment(seconds: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+
+
+def run_all(now=None) -> int:
+    opened = 0
+    for collectivite in Collectivite.objects.filter(
+        pk__in=Device.objects.values("collectivite_id")
+    ):
+        opened += len(run(collectivite, now))
+    return opened
+
+
+def run(collectivite, now=None) -> list:
+    now = now or timezone.now()
+    refresh_last_seen(collectivite)
+    opened = []
+    for detector in (continuous_flow, night_flow, bins_full, silent_devices, thresholds):
+        opened += [alert for alert in detector(collectivite, now) if alert is not None]
+    return opened
+
+
+_DEVICES_OF = "SELECT id FROM sensors_device WHERE collectivite_id = %s AND kind = %s"
+
+
+def continuous_flow(collectivite, now) -> list:
+    """Rule (a): meters whose smallest hourly volume over the last 24 complete hours is
+    above zero."""
+    end = _epoch(now) // HOUR * HOUR
+    rows = _rows(
+        "SELECT device_id, MIN(total), COUNT(*) FROM sensors_hourly "  # noqa: S608
+        "WHERE hour >= %s AND hour < %s AND quantity = %s "
+        f"AND device_id IN ({_DEVICES_OF}) GROUP BY device_id",
+        [end - 24 * HOUR, end, Quantity.WATER_VOLUME, collectivite.pk, DeviceKind.WATER_METER],
+    )
+    flagged = {device: minimum for device, minimum, count in rows if count >= 20 and minimum > 0}
+    if not flagged:
+        return []
+    price, source = actions.water_price(collectivite, network=False)
+    starts = _leak_starts(list(flagged), end)
+    devices = Device.objects.in_bulk(list(flagged))
+    opened = []
+    for device_id, minimum in flagged.items():
+        device = devices[device_id]
+        opened.append(
+            actions.open_alert(
+                collectivite,
+                kind=AlertKind.CONTINUOUS_FLOW,
+                device=device,
+                site=device.site,
+                title=_("Débit continu sur %(name)s : au moins %(flow).1f L/h")
+                % {"name": device.name, "flow": minimum},
+                detail=_(
+                    "L'eau n'a cessé de couler aucune heure au cours des 24 dernières "
+                    "heures ; le plus petit volume horaire est de %(flow).1f L."
+                )
+                % {"flow": minimum},
+                severity=minimum,
+                severity_unit="L/h",
+                started_at=_moment(starts[device_id]),
+                leak_m3_per_hour=minimum / 1000,
+                price_per_m3=price,
+                price_source=source,
+            )
+        )
+    return opened
+
+
+def _leak_starts(device_ids: list[int], end: int) -> dict[int, int]:
+    """The hour after each meter's last hour without water in the last 7 days."""
+    starts = dict.fromkeys(device_ids, end - 7 * DAY)
+    marks = ",".join(["%s"] * len(device_ids))
+    for device_id, hour in _rows(
+        "SELECT device_id, MAX(hour) FROM sensors_hourly WHERE hour >= %s AND hour < %s "  # noqa: S608
+        f"AND quantity = %s AND total <= 0 AND device_id IN ({marks}) GROUP BY device_id",
+        [end - 7 * DAY, end, Quantity.WATER_VOLUME, *device_ids],
+    ):
+        starts[device_id] = hour + HOUR
+    return starts
+
+
+def _local_grid(rows, now, days: int):
+    """Hourly rows (device, hour, mean) -> {device: [days, 24] array by local day and
+    hour}, the last row being the latest local day whose night is complete."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    local_now = now.astimezone(tz)
+    last_day = (
+        local_now.date() if local_now.hour >= 4 else local_now.date() - datetime.timedelta(days=1)
+    )
+    first_day = last_day - datetime.timedelta(days=days - 1)
+    grids: dict[int, np.ndarray] = {}
+    for device_id, hour, mean in rows:
+        moment = datetime.datetime.fromtimestamp(hour, tz=tz)
+        index = (moment.date() - first_day).days
+        if 0 <= index < days:
+            grid = grids.setdefault(device_id, np.full((days, 24), np.nan))
+            grid[index, moment.hour] = mean
+    return grids, first_day
+
+
+def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list:
+    """Rule (b): district flow meters whose minimum night flow of the last night is more
+    than γ above the minimum of the previous `window` nights."""
+    days = window + 8
+    rows = _rows(
+        "SELECT device_id, hour, total / n FROM sensors_hourly WHERE hour >= %s "  # noqa: S608
+        f"AND quantity = %s AND device_id IN ({_DEVICES_OF})",
+        [
+            _epoch(now) - (days + 1) * DAY,
+            Quantity.FLOW_RATE,
+            collectivite.pk,
+            DeviceKind.FLOW_METER,
+        ],
+    )
+    grids, first_day = _local_grid(rows, now, days)
+    if not grids:
+        return []
+    price, source = actions.water_price(collectivite, network=True)
+    devices = Device.objects.select_related("site").in_bulk(list(grids))
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    opened = []
+    for device_id, grid in grids.items():
+        mnf = leaks.night_minimum(grid)
+        alarms = leaks.mnf_alarms(mnf, window=window, gamma=gamma)
+        last = days - 1
+        if not alarms[last]:
+            continue
+        start = last
+        while start > 0 and alarms[start - 1]:
+            start -= 1
+        excess = leaks.mnf_excess(mnf, start, window=window)
+        day = first_day + datetime.timedelta(days=start)
+        started = datetime.datetime.combine(day, datetime.time(2), tzinfo=tz)
+        device = devices[device_id]
+        place = device.site.name if device.site else device.name
+        opened.append(
+            actions.open_alert(
+                collectivite,
+                kind=AlertKind.NIGHT_FLOW,
+                device=device,
+                site=device.site,
+                title=_("Fuite probable sur le secteur %(place)s : +%(flow).1f m³/h la nuit")
+                % {"place": place, "flow": excess},
+                detail=_(
+                    "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h, soit %(pct).0f %% "
+                    "au-dessus du minimum des %(w)s nuits précédentes."
+                )
+                % {
+                    "mnf": mnf[last],
+                    "pct": 100 * excess / max(mnf[last] - excess, 1e-9),
+                    "w": window,
+                },
+                severity=excess,
+                severity_unit="m³/h",
+                started_at=started,
+                leak_m3_per_hour=excess,
+                price_per_m3=price,
+                price_source=source,
+            )
+        )
+    return opened
+
+
+def latest_values(
+    collectivite, quantity: int, kinds, now, *, days: int = 2
+) -> dict[int, tuple[int, float]]:
+    """{device: (ts, value)} of the latest reading of `quantity` in the last days."""
+    marks = ",".join(["%s"] * len(kinds))
+    latest: dict[int, tuple[int, float]] = {}
+    for device_id, last_ts, last_value in _rows(
+        "SELECT device_id, last_ts, last_value FROM sensors_daily WHERE day >= %s "  # noqa: S608
+        "AND quantity = %s AND device_id IN (SELECT id FROM sensors_device "
+        f"WHERE collectivite_id = %s AND kind IN ({marks}))",
+        [(_epoch(now) // DAY - days) * DAY, quantity, collectivite.pk, *kinds],
+    ):
+        if device_id not in latest or last_ts > latest[device_id][0]:
+            latest[device_id] = (last_ts, last_value)
+    return latest
+
+
+def bins_full(collectivite, now) -> list:
+    """Rule (c): bins whose latest fill level is above their threshold (80 % by
+    default)."""
+    latest = latest_values(collectivite, Quantity.FILL_LEVEL, [DeviceKind.WASTE_BIN], now)
+    devices = Device.objects.in_bulk(list(latest))
+    opened = []
+    for device_id, (ts, level) in latest.items():
+        device = devices[device_id]
+        threshold = device.threshold if device.threshold is not None else BIN_THRESHOLD
+        if level >= threshold:
+            opened.append(
+                actions.open_alert(
+                    collectivite,
+                    kind=AlertKind.BIN_FULL,
+                    device=device,
+                    site=device.site,
+                    title=_("Conteneur %(name)s rempli à %(level).0f %%")
+                    % {"name": device.name, "level": level},
+                    severity=level,
+                    severity_unit="%",
+                    started_at=_moment(ts),
+                )
+            )
+    return opened
+
+
+def refresh_last_seen(collectivite) -> None:
+    """Devices' last reading, from the daily rollups (one grouped query)."""
+    seen = {
+        device_id: (last_ts, value)
+        for device_id, last_ts, value in _rows(
+            "SELECT d.device_id, d.last_ts, d.last_value FROM sensors_daily d JOIN ("
+            "SELECT device_id, MAX(last_ts) AS ts FROM sensors_daily WHERE device_id IN "
+            "(SELECT id FROM sensors_device WHERE collectivite_id = %s) GROUP BY device_id"
+            ") m ON m.device_id = d.device_id AND m.ts = d.last_ts",
+            [collectivite.pk],
+        )
+    }
+    changed = []
+    for device in Device.objects.filter(pk__in=list(seen)):
+        ts, value = seen[device.pk]
+        moment = _moment(ts)
+        if device.last_seen_at != moment:
+            device.last_seen_at, device.last_value = moment, value
+            changed.append(device)
+    Device.objects.bulk_update(changed, ["last_seen_at", "last_value"], batch_size=500)
+
+
+def silent_devices(collectivite, now) -> list:
+    """Rule (d): devices silent for longer than their own delay (26 h by default: a
+    meter sending once a day may be late)."""
+    opened = []
+    for device in Device.objects.of(collectivite).select_related("site"):
+        reference = device.last_seen_at or device.created_at
+        if reference < now - datetime.timedelta(hours=device.silent_after_hours):
+            hours = (now - reference).total_seconds() / 3600
+            opened.append(
+                actions.open_alert(
+                    collectivite,
+                    kind=AlertKind.SILENT,
+                    device=device,
+                    site=device.site,
+                    title=_("%(name)s muet depuis %(hours).0f h")
+                    % {"name": device.name, "hours": hours},
+                    severity=hours,
+                    severity_unit="h",
+                    started_at=reference,
+                )
+            )
+    return opened
+
+
+def thresholds(collectivite, now) -> list:
+    """Rule (e): a device with a threshold on its main quantity (bins apart) whose
+    latest hourly mean is above it."""
+    devices = list(
+        Device.objects.of(collectivite)
+        .filter(threshold__isnull=False)
+        .exclude(kind=DeviceKind.WASTE_BIN)
+    )
+    opened = []
+    for device in devices:
+        quantity = MAIN_QUANTITY[device.kind]
+        rows = _rows(
+            "SELECT hour, total / n FROM sensors_hourly WHERE device_id = %s AND quantity = %s "
+            "AND hour >= %s ORDER BY hour DESC LIMIT 1",
+            [device.pk, quantity, _epoch(now) - 2 * DAY],
+        )
+        if rows and rows[0][1] > device.threshold:
+            opened.append(
+                actions.open_alert(
+                    collectivite,
+                    kind=AlertKind.THRESHOLD,
+                    device=device,
+                    site=device.site,
+                    title=_(
+                        "%(name)s au-dessus de son seuil : %(value).1f > %(threshold).1f %(unit)s"
+                    )
+                    % {
+                        "name": device.name,
+                        "value": rows[0][1],
+                        "threshold": device.threshold,
+                        "unit": device.unit_label,
+                    },
+                    severity=rows[0][1],
+                    severity_unit=device.unit_label,
+                    started_at=_moment(rows[0][0]),
+                )
+            )
+    return opened

@@ -1,0 +1,163 @@
+"""Indicators for dashboards, from the rollups (a bounded number of grouped queries
+per page, whatever the number of readings). Days and hours are local time."""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+import numpy as np
+
+from territoria.sensors import leaks
+from territoria.sensors.enums import DeviceKind, Quantity
+from territoria.sensors.models import Device
+
+HOUR = 3600
+DAY = 86400
+
+
+def _tz():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _rows(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(values) -> str:
+    return ",".join(["%s"] * len(values))
+
+
+def hourly(device_ids: list[int], quantity: int, since: int) -> list[tuple]:
+    """(device, hour, n, total, min, max, last_value) rows since `since` (epoch s)."""
+    if not device_ids:
+        return []
+    return _rows(
+        "SELECT device_id, hour, n, total, minimum, maximum, last_value FROM sensors_hourly "  # noqa: S608
+        f"WHERE hour >= %s AND quantity = %s AND device_id IN ({_marks(device_ids)}) "
+        "ORDER BY hour",
+        [since, quantity, *device_ids],
+    )
+
+
+def daily_totals(device_ids: list[int], quantity: int, days: int, now=None) -> list[tuple]:
+    """[(local date, sum of the quantity over the devices)] for the last `days` days."""
+    now = now or timezone.now()
+    since = int(now.timestamp()) - days * DAY
+    sums: dict = defaultdict(float)
+    tz = _tz()
+    for _device, hour, _n, total, *_ in hourly(device_ids, quantity, since):
+        sums[datetime.datetime.fromtimestamp(hour, tz=tz).date()] += total
+    return sorted(sums.items())
+
+
+def hourly_totals(
+    device_ids: list[int], quantity: int, hours: int, now=None, *, mean=False
+) -> list[tuple]:
+    """[(local datetime, sum over devices of the hour's total or mean)]."""
+    now = now or timezone.now()
+    since = (int(now.timestamp()) // HOUR - hours) * HOUR
+    sums: dict = defaultdict(float)
+    tz = _tz()
+    for _device, hour, n, total, *_ in hourly(device_ids, quantity, since):
+        sums[hour] += total / n if mean else total
+    return [(datetime.datetime.fromtimestamp(h, tz=tz), v) for h, v in sorted(sums.items())]
+
+
+def night_flows(device_ids: list[int], days: int = 14, now=None) -> dict[int, list[tuple]]:
+    """Per district meter: [(local date, minimum night flow m³/h)] over the last days."""
+    now = now or timezone.now()
+    tz = _tz()
+    result: dict[int, dict] = defaultdict(dict)
+    since = int(now.timestamp()) - (days + 1) * DAY
+    for device, hour, n, total, *_ in hourly(device_ids, Quantity.FLOW_RATE, since):
+        moment = datetime.datetime.fromtimestamp(hour, tz=tz)
+        if moment.hour in (2, 3):
+            day = result[device]
+            day[moment.date()] = min(day.get(moment.date(), float("inf")), total / n)
+    return {device: sorted(values.items()) for device, values in result.items()}
+
+
+def bins(devices: list[Device], now=None) -> list[dict]:
+    """Per bin: latest level and the predicted date it reaches its threshold."""
+    now = now or timezone.now()
+    ids = [d.pk for d in devices]
+    series: dict[int, list] = defaultdict(list)
+    for device, hour, _n, _total, _mn, _mx, last in hourly(
+        ids, Quantity.FILL_LEVEL, int(now.timestamp()) - 14 * DAY
+    ):
+        series[device].append((hour, last))
+    result = []
+    for device in devices:
+        points = series.get(device.pk, [])
+        threshold = device.threshold if device.threshold is not None else 80.0
+        level = points[-1][1] if points else None
+        eta = None
+        if points:
+            ts, levels = np.array(points).T
+            eta = leaks.predicted_full(ts, levels, threshold)
+        result.append(
+            {
+                "device": device,
+                "level": level,
+                "threshold": threshold,
+                "full_at": datetime.datetime.fromtimestamp(eta, tz=_tz()) if eta else None,
+                "is_full": level is not None and level >= threshold,
+            }
+        )
+    return result
+
+
+def parking(site, devices: list[Device], now=None) -> dict:
+    """Occupancy now (occupied / capacity) and turnover today (arrivals per place)."""
+    now = now or timezone.now()
+    tz = _tz()
+    midnight = datetime.datetime.combine(now.astimezone(tz).date(), datetime.time(), tzinfo=tz)
+    spots = [d for d in devices if d.kind == DeviceKind.PARKING_SPOT]
+    counters = [d for d in devices if d.kind == DeviceKind.CAR_PARK]
+    occupied = sum(d.last_value or 0 for d in spots + counters)
+    capacity = site.capacity or len(spots) or None
+    arrivals = 0
+    if spots:
+        rows = _rows(
+            "SELECT device_id, ts, value FROM sensors_reading WHERE ts >= %s AND quantity = %s "  # noqa: S608
+            f"AND device_id IN ({_marks(spots)}) ORDER BY device_id, ts",
+            [int(midnight.timestamp()), Quantity.OCCUPIED, *[d.pk for d in spots]],
+        )
+        previous = {}
+        for device, _ts, value in rows:
+            if value >= 1 and previous.get(device, 0) < 1:
+                arrivals += 1
+            previous[device] = value
+    return {
+        "occupied": occupied,
+        "capacity": capacity,
+        "occupancy": occupied / capacity if capacity else None,
+        "turnover": arrivals / len(spots) if spots else None,
+        "hours": hourly_totals(
+            [d.pk for d in spots + counters], Quantity.OCCUPIED, 24, now, mean=True
+        ),
+    }
+
+
+def public_counts(site, now=None) -> dict:
+    """People counted today on a public site, hour by hour; no personal data."""
+    now = now or timezone.now()
+    tz = _tz()
+    ids = list(site.devices.filter(kind=DeviceKind.PEOPLE_COUNTER).values_list("pk", flat=True))
+    local = now.astimezone(tz)
+    hours = hourly_totals(ids, Quantity.PEOPLE_COUNT, local.hour + 1, now)
+    today = [(h, v) for h, v in hours if h.date() == local.date()]
+    return {
+        "site": site.name,
+        "collectivite": site.collectivite.name,
+        "updated_at": today[-1][0] if today else None,
+        "today_total": sum(v for _, v in today),
+        "last_hour": today[-1][1] if today else 0.0,
+        "hours": [{"hour": h, "count": v} for h, v in today],
+    }

@@ -1,0 +1,492 @@
+"""Ingestion: every input format ends here as columns of (device, quantity, ts, value).
+
+`validate` checks a whole batch and names each bad item; `store` writes the good batch
+with bulk SQL (executemany on SQLite, COPY on PostgreSQL), skipping readings already
+stored (the key is (ts, device, quantity), so a replayed batch adds nothing), and
+updates the hourly and daily rollups from the new readings only.
+"""
+
+import datetime
+import math
+import threading
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+import numpy as np
+
+from territoria.sensors import units
+from territoria.sensors.models import Device, normalise_dev_eui
+
+FUTURE_TOLERANCE_S = 5 * 60
+OLDEST_TS = 946_684_800  # 2000-01-01: older instants are typing mistakes
+MAX_BATCH = 50_000
+MAX_LISTED_ERRORS = 200
+
+
+class BatchRejected(Exception):
+    """The batch is refused whole; `errors` names each bad item."""
+
+    def __init__(self, errors: list[dict], *, code="invalid_batch", message=None):
+        self.errors = errors
+        self.code = code
+        count = len(errors)
+        self.message = message or _(
+            "Lot refusé : %(count)s élément(s) invalide(s), aucun relevé n'a été enregistré."
+        ) % {"count": count}
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "message": str(self.message),
+            "error_count": len(self.errors),
+            "errors": self.errors[:MAX_LISTED_ERRORS],
+        }
+
+
+@dataclass
+class Items:
+    """A batch as columns, before validation. `labels` name each item in errors
+    (index in a JSON list, line of a CSV file, entity id…)."""
+
+    devices: list = field(default_factory=list)
+    quantities: list = field(default_factory=list)
+    timestamps: list = field(default_factory=list)
+    values: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # problems found while parsing
+
+    def add(self, device, quantity, timestamp, value, unit, label):
+        self.devices.append(device)
+        self.quantities.append(quantity)
+        self.timestamps.append(timestamp)
+        self.values.append(value)
+        self.units.append(unit)
+        self.labels.append(label)
+
+    def __len__(self):
+        return len(self.devices)
+
+
+@dataclass
+class Batch:
+    device_ids: np.ndarray
+    quantities: np.ndarray
+    ts: np.ndarray
+    values: np.ndarray
+
+    def __len__(self):
+        return len(self.ts)
+
+
+# ---------------------------------------------------------------- device lookup
+
+_directory_cache: dict = {}
+_cache_lock = threading.Lock()
+
+
+def device_directory(collectivite_id: int, fleet_id: int | None = None) -> dict[str, int]:
+    """External ids and DevEUIs of a collectivité's devices (of one fleet if given)
+    -> device id, cached per process and refreshed when the devices change (their
+    count or last change)."""
+    devices = Device.objects.filter(collectivite_id=collectivite_id)
+    if fleet_id is not None:
+        devices = devices.filter(fleet_id=fleet_id)
+    stamp = tuple(devices.aggregate(n=Count("id"), changed=Max("updated_at")).values())
+    key = (collectivite_id, fleet_id)
+    cached = _directory_cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    directory: dict[str, int] = {}
+    for pk, external_id, dev_eui in devices.values_list("pk", "external_id", "dev_eui"):
+        directory[external_id] = pk
+        if dev_eui:
+            directory[dev_eui] = pk
+    with _cache_lock:
+        _directory_cache[key] = (stamp, directory)
+    return directory
+
+
+# ------------------------------------------------------------------- validation
+
+
+def _ts_seconds(value) -> int | None:
+    """An instant as UTC epoch seconds: ISO 8601 with an offset, or a number of seconds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
+        try:
+            moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            # Nanosecond fractions (ChirpStack) are longer than Python reads.
+            if "." not in text:
+                return None
+            head, _, tail = text.partition(".")
+            digits = "".join(c for c in tail if c.isdigit())
+            offset = tail[len(digits) :]
+            try:
+                moment = datetime.datetime.fromisoformat(
+                    f"{head}.{digits[:6]}{offset}".replace("Z", "+00:00")
+                )
+            except ValueError:
+                return None
+        if moment.tzinfo is None:
+            return None
+        return int(moment.timestamp())
+    return None
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _hashable(value):
+    return value if isinstance(value, str | int | float | type(None)) else repr(value)
+
+
+def validate(items: Items, directory: dict[str, int], *, now: float | None = None) -> Batch:
+    """Check every item; raise BatchRejected naming all bad ones, else return columns
+    converted to canonical units. Work is done column by column (a batch is usually
+    one quantity and unit), so the cost per reading stays a few dict lookups."""
+    count = len(items)
+    if count > MAX_BATCH:
+        raise BatchRejected(
+            [],
+            code="batch_too_large",
+            message=_("Lot trop grand : %(count)s relevés, au plus %(max)s par envoi.")
+            % {"count": count, "max": MAX_BATCH},
+        )
+    now = now if now is not None else datetime.datetime.now(datetime.UTC).timestamp()
+    problems: list[tuple[int, str, str]] = []
+    labels = items.labels
+
+    # Devices: external id, else a DevEUI written in any case or with separators.
+    get = directory.get
+    found = [get(d) if isinstance(d, str) else None for d in items.devices]
+    for i in [i for i, pk in enumerate(found) if pk is None]:
+        device = items.devices[i]
+        pk = get(normalise_dev_eui(device)) if isinstance(device, str) else None
+        if pk is None:
+            problems.append((i, "unknown_device", _("capteur inconnu : %(d)s") % {"d": device}))
+            found[i] = 0
+        else:
+            found[i] = pk
+    device_ids = np.array(found, dtype=np.int64)
+
+    # Quantities and units: looked up once per distinct value.
+    names = [_hashable(q) for q in items.quantities]
+    codes = {}
+    for name in set(names):
+        code = (
+            name
+            if isinstance(name, int) and not isinstance(name, bool)
+            else units.BY_NAME.get(name)
+        )
+        codes[name] = code if code in units.QUANTITIES else None
+    quantity_codes = [codes[n] for n in names]
+    unit_names = [_hashable(u) for u in items.units]
+    factors = {}
+    for pair in set(zip(quantity_codes, unit_names, strict=True)):
+        code, unit = pair
+        factors[pair] = (
+            None
+            if code is None
+            else units.factor(code, unit if isinstance(unit, str) or unit is None else "?")
+        )
+    scale = np.ones(count)
+    for i, pair in enumerate(zip(quantity_codes, unit_names, strict=True)):
+        code, unit = pair
+        if code is None:
+            problems.append(
+                (i, "unknown_quantity", _("grandeur inconnue : %(q)s") % {"q": items.quantities[i]})
+            )
+        elif factors[pair] is None:
+            problems.append(
+                (
+                    i,
+                    "wrong_unit",
+                    _("unité %(u)s impossible pour %(q)s (attendu : %(c)s)")
+                    % {"u": unit, "q": units.quantity_name(code), "c": units.canonical_unit(code)},
+                )
+            )
+        elif factors[pair] != 1.0:
+            scale[i] = factors[pair]
+    quantities = np.array([c or 0 for c in quantity_codes], dtype=np.int64)
+
+    # Values: numbers straight into an array; anything else read one by one.
+    values = np.empty(count, dtype=np.float64)
+    try:
+        values[:] = items.values
+        fast = all(type(v) is not bool for v in items.values[:1]) and bool(
+            np.isfinite(values).all()
+        )
+    except (TypeError, ValueError):
+        fast = False
+    if not fast:
+        for i, raw in enumerate(items.values):
+            number = _number(raw)
+            if number is None:
+                problems.append((i, "not_a_number", _("valeur non numérique : %(v)s") % {"v": raw}))
+                values[i] = 0.0
+            else:
+                values[i] = number
+
+    # Instants: epoch seconds as integers, or ISO 8601 texts with an offset.
+    ts = np.empty(count, dtype=np.int64)
+    unreadable = set()
+    try:
+        if not all(type(t) is int for t in items.timestamps):
+            raise TypeError
+        ts[:] = items.timestamps
+    except (TypeError, ValueError, OverflowError):
+        for i, raw in enumerate(items.timestamps):
+            seconds = _ts_seconds(raw)
+            if seconds is None:
+                unreadable.add(i)
+                problems.append(
+                    (
+                        i,
+                        "invalid_timestamp",
+                        _("horodatage illisible (ISO 8601 avec fuseau attendu) : %(t)s")
+                        % {"t": raw},
+                    )
+                )
+                ts[i] = OLDEST_TS
+            else:
+                ts[i] = seconds
+    if count:
+        for i in np.flatnonzero((ts > now + FUTURE_TOLERANCE_S) | (ts < OLDEST_TS)).tolist():
+            if i in unreadable:
+                continue
+            future = ts[i] > now
+            message = (
+                _("horodatage plus de 5 minutes dans le futur : %(t)s")
+                if future
+                else _("horodatage antérieur à 2000 : %(t)s")
+            )
+            code = "future_timestamp" if future else "too_old_timestamp"
+            problems.append((i, code, message % {"t": items.timestamps[i]}))
+
+    if problems or items.errors:
+        problems.sort(key=lambda p: p[0])
+        errors = list(items.errors) + [
+            {"item": labels[i], "code": code, "message": str(message)}
+            for i, code, message in problems
+        ]
+        raise BatchRejected(errors)
+    return Batch(device_ids, quantities, ts, values * scale)
+
+
+# ---------------------------------------------------------------------- storage
+
+
+@dataclass
+class Stored:
+    received: int
+    inserted: int
+
+
+def store(batch: Batch) -> Stored:
+    """Write the batch's new readings and roll them up, in one transaction."""
+    if not len(batch):
+        return Stored(0, 0)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            inserted = _store_postgresql(batch)
+        else:
+            inserted = _store_sqlite(batch)
+    return Stored(len(batch), inserted)
+
+
+def _rows(batch: Batch, keep=None):
+    cols = (batch.ts, batch.device_ids, batch.quantities, batch.values)
+    if keep is not None:
+        cols = tuple(c[keep] for c in cols)
+    return list(zip(*(c.tolist() for c in cols), strict=True))
+
+
+INSERT_SQLITE = "INSERT INTO sensors_reading (ts, device_id, quantity, value) VALUES (?, ?, ?, ?)"
+
+
+def _store_sqlite(batch: Batch) -> int:
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor = raw.cursor()
+    keep = _first_of_each_key(batch)
+    rows = _rows(batch, keep)
+    try:
+        # Fresh data (the usual case): one plain executemany inside a savepoint.
+        with transaction.atomic():
+            cursor.executemany(INSERT_SQLITE, rows)
+        new = keep
+    except (IntegrityError, connection.Database.IntegrityError):
+        new = _not_stored_sqlite(cursor, batch, keep)
+        if new is not None and len(new):
+            cursor.executemany(INSERT_SQLITE, _rows(batch, new))
+    if new is None:
+        new = np.arange(len(batch))
+    count = len(new)
+    if count:
+        sub = Batch(*(c[new] for c in (batch.device_ids, batch.quantities, batch.ts, batch.values)))
+        for table, width in (("sensors_hourly", 3600), ("sensors_daily", 86400)):
+            cursor.executemany(
+                _ROLLUP_SQLITE.format(table=table, bucket=_BUCKET[table]), _aggregate(sub, width)
+            )
+    return count
+
+
+def _first_of_each_key(batch: Batch):
+    """Indexes of the batch keeping the first item of each (ts, device, quantity)."""
+    order = np.lexsort((batch.quantities, batch.device_ids, batch.ts))
+    t, d, q = batch.ts[order], batch.device_ids[order], batch.quantities[order]
+    repeat = np.zeros(len(order), dtype=bool)
+    repeat[1:] = (t[1:] == t[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])
+    if not repeat.any():
+        return np.arange(len(batch))
+    return np.sort(order[~repeat])
+
+
+def _not_stored_sqlite(cursor, batch: Batch, keep):
+    """Indexes (among `keep`) whose key is not in the table yet."""
+    stored = set()
+    lo, hi = int(batch.ts.min()), int(batch.ts.max())
+    devices = sorted(set(batch.device_ids[keep].tolist()))
+    for start in range(0, len(devices), 900):
+        chunk = devices[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        cursor.execute(
+            f"SELECT ts, device_id, quantity FROM sensors_reading "  # noqa: S608
+            f"WHERE ts BETWEEN ? AND ? AND device_id IN ({marks})",
+            [lo, hi, *chunk],
+        )
+        stored.update(cursor.fetchall())
+    t, d, q = (
+        batch.ts[keep].tolist(),
+        batch.device_ids[keep].tolist(),
+        batch.quantities[keep].tolist(),
+    )
+    mask = np.array([(a, b, c) not in stored for a, b, c in zip(t, d, q, strict=True)], dtype=bool)
+    return keep[mask]
+
+
+_BUCKET = {"sensors_hourly": "hour", "sensors_daily": "day"}
+
+_ROLLUP_SQLITE = (
+    "INSERT INTO {table} ({bucket}, device_id, quantity, n, total, minimum, maximum, "
+    "last_ts, last_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT ({bucket}, device_id, quantity) DO UPDATE SET "
+    "n = n + excluded.n, total = total + excluded.total, "
+    "minimum = min(minimum, excluded.minimum), maximum = max(maximum, excluded.maximum), "
+    "last_value = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_value "
+    "ELSE last_value END, last_ts = max(last_ts, excluded.last_ts)"
+)
+
+
+def _aggregate(batch: Batch, width: int):
+    """Rollup rows (bucket, device, quantity, n, sum, min, max, last ts, last value)."""
+    bucket = batch.ts - batch.ts % width
+    order = np.lexsort((batch.ts, batch.quantities, batch.device_ids, bucket))
+    b, d, q = bucket[order], batch.device_ids[order], batch.quantities[order]
+    t, v = batch.ts[order], batch.values[order]
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = (b[1:] != b[:-1]) | (d[1:] != d[:-1]) | (q[1:] != q[:-1])
+    starts = np.flatnonzero(start)
+    ends = np.append(starts[1:], len(order)) - 1
+    columns = (
+        b[starts],
+        d[starts],
+        q[starts],
+        np.diff(np.append(starts, len(order))),
+        np.add.reduceat(v, starts),
+        np.minimum.reduceat(v, starts),
+        np.maximum.reduceat(v, starts),
+        t[ends],
+        v[ends],
+    )
+    return list(zip(*(c.tolist() for c in columns), strict=True))
+
+
+_INCOMING_PG = (
+    "CREATE TEMP TABLE IF NOT EXISTS sensors_incoming "
+    "(ts bigint, device_id bigint, quantity smallint, value double precision) "
+    "ON COMMIT DELETE ROWS"
+)
+
+
+def _rollup_pg(table: str, bucket: str, width: int) -> str:
+    # Table and column names come from this module only, never from input.
+    return (
+        f"INSERT INTO {table} AS r ({bucket}, device_id, quantity, n, total, minimum, "  # noqa: S608
+        "maximum, last_ts, last_value) "
+        f"SELECT ts - ts % {width}, device_id, quantity, count(*), sum(value), min(value), "
+        "max(value), max(ts), (array_agg(value ORDER BY ts DESC))[1] FROM new "
+        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+        f"ON CONFLICT ({bucket}, device_id, quantity) DO UPDATE SET "
+        "n = r.n + excluded.n, total = r.total + excluded.total, "
+        "minimum = least(r.minimum, excluded.minimum), "
+        "maximum = greatest(r.maximum, excluded.maximum), "
+        "last_value = CASE WHEN excluded.last_ts >= r.last_ts THEN excluded.last_value "
+        "ELSE r.last_value END, last_ts = greatest(r.last_ts, excluded.last_ts) "
+        "RETURNING 1"
+    )
+
+
+_STORE_PG = (
+    "WITH new AS (INSERT INTO sensors_reading (ts, device_id, quantity, value) "  # noqa: S608
+    "SELECT ts, device_id, quantity, value FROM sensors_incoming ORDER BY ts, device_id, quantity "
+    "ON CONFLICT DO NOTHING RETURNING ts, device_id, quantity, value), "
+    f"h AS ({_rollup_pg('sensors_hourly', 'hour', 3600)}), "
+    f"d AS ({_rollup_pg('sensors_daily', 'day', 86400)}) "
+    "SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM h), (SELECT count(*) FROM d)"
+)
+
+
+def _store_pg_copy(cursor, batch: Batch) -> None:
+    cursor.execute(_INCOMING_PG)
+    # COPY in text form: one buffer built from the columns, no per-row Python call.
+    lines = "\n".join(
+        f"{t}\t{d}\t{q}\t{v!r}"
+        for t, d, q, v in zip(
+            batch.ts.tolist(),
+            batch.device_ids.tolist(),
+            batch.quantities.tolist(),
+            batch.values.tolist(),
+            strict=True,
+        )
+    )
+    with cursor.copy("COPY sensors_incoming (ts, device_id, quantity, value) FROM STDIN") as copy:
+        copy.write(lines + "\n")
+
+
+def _store_postgresql(batch: Batch) -> int:
+    with connection.cursor() as cursor:
+        _store_pg_copy(cursor.cursor, batch)
+        cursor.execute(_STORE_PG)
+        inserted = cursor.fetchone()[0]
+        cursor.execute("TRUNCATE sensors_incoming")
+    return inserted
+
+
+def ingest(items: Items, directory: dict[str, int], *, now=None) -> Stored:
+    """Validate then store: the one path of every input format."""
+    return store(validate(items, directory, now=now))

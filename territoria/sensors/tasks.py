@@ -1,0 +1,65 @@
+"""Background work of the sensors module: alert emails, the detectors every hour,
+the retention of raw readings every day."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from django_tasks import task
+
+from territoria.scheduler.schedule import every
+
+
+@task()
+def notify_alert(alert_id: int) -> int:
+    """Email the agents and admins of the alert's collectivité once; returns how
+    many messages were sent. Idempotent: the alert is claimed before sending."""
+    from territoria.accounts.enums import Role
+    from territoria.accounts.models import Membership
+    from territoria.sensors.models import Alert
+
+    with transaction.atomic():
+        claimed = Alert.objects.filter(pk=alert_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+    if not claimed:
+        return 0
+    alert = Alert.objects.select_related("collectivite", "device", "site").get(pk=alert_id)
+    emails = sorted(
+        Membership.objects.filter(
+            collectivite=alert.collectivite, role__in=[Role.AGENT, Role.ADMIN]
+        ).values_list("user__email", flat=True)
+    )
+    context = {
+        "alert": alert,
+        "SITE_NAME": settings.SITE_NAME,
+        "url": settings.SITE_URL + alert.get_absolute_url(),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("sensors/emails/alert_subject.txt", context).split())
+        body = render_to_string("sensors/emails/alert_body.txt", context)
+    for email in emails:
+        EmailMessage(subject, body, to=[email]).send()
+    return len(emails)
+
+
+@every(timedelta(hours=1))
+@task()
+def run_detectors() -> int:
+    """Every detector on every collectivité with devices; returns alerts opened."""
+    from territoria.sensors import detection
+
+    return detection.run_all()
+
+
+@every(timedelta(days=1))
+@task()
+def purge_old_readings() -> int:
+    """Raw readings older than the retention delay go; rollups stay."""
+    from territoria.sensors import retention
+
+    return retention.purge()

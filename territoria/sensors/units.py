@@ -1,0 +1,83 @@
+"""Quantities and units: the canonical unit of each quantity and the units accepted
+on input (symbols and UN/CEFACT codes, as Smart Data Models send them), with the
+factor that converts a value into the canonical unit."""
+
+from territoria.sensors.enums import Quantity
+
+# Quantity -> (name used in APIs and CSV, canonical unit, cumulative index?)
+QUANTITIES: dict[int, tuple[str, str, bool]] = {
+    Quantity.WATER_VOLUME: ("water_volume", "L", False),
+    Quantity.WATER_INDEX: ("water_index", "L", True),
+    Quantity.FLOW_RATE: ("flow_rate", "m3/h", False),
+    Quantity.FILL_LEVEL: ("fill_level", "%", False),
+    Quantity.OCCUPIED: ("occupied", "count", False),
+    Quantity.PEOPLE_COUNT: ("people_count", "count", False),
+    Quantity.ENERGY: ("energy", "kWh", False),
+    Quantity.ENERGY_INDEX: ("energy_index", "kWh", True),
+    Quantity.POWER: ("power", "W", False),
+    Quantity.PM10: ("pm10", "ug/m3", False),
+    Quantity.PM25: ("pm25", "ug/m3", False),
+    Quantity.NO2: ("no2", "ug/m3", False),
+    Quantity.O3: ("o3", "ug/m3", False),
+    Quantity.TEMPERATURE: ("temperature", "degC", False),
+    Quantity.HUMIDITY: ("humidity", "%", False),
+    Quantity.BATTERY: ("battery", "V", False),
+    Quantity.OCCUPANCY: ("occupancy", "%", False),
+}
+BY_NAME: dict[str, int] = {name: code for code, (name, _, _) in QUANTITIES.items()}
+
+_VOLUME = {"l": 1.0, "ltr": 1.0, "litre": 1.0, "m3": 1000.0, "m³": 1000.0, "mtq": 1000.0}
+_COUNT = {"count": 1.0, "c62": 1.0, "1": 1.0, "": 1.0}
+_PERCENT = {"%": 1.0, "p1": 1.0, "c62": 100.0, "1": 100.0, "fraction": 100.0}
+_ENERGY = {"kwh": 1.0, "wh": 0.001, "whr": 0.001, "mwh": 1000.0}
+_MASS_CONCENTRATION = {"ug/m3": 1.0, "µg/m3": 1.0, "µg/m³": 1.0, "gq": 1.0}
+
+# Accepted input units, lower-cased, per canonical unit: factor to the canonical unit.
+_ACCEPTED: dict[str, dict[str, float]] = {
+    "L": _VOLUME,
+    "m3/h": {"m3/h": 1.0, "m³/h": 1.0, "mqh": 1.0, "l/h": 0.001, "e32": 0.001},
+    "%": _PERCENT,
+    "count": _COUNT,
+    "kWh": _ENERGY,
+    "W": {"w": 1.0, "wtt": 1.0, "kw": 1000.0, "kwt": 1000.0},
+    "ug/m3": _MASS_CONCENTRATION,
+    "degC": {"degc": 1.0, "°c": 1.0, "c": 1.0, "cel": 1.0},
+    "V": {"v": 1.0, "vlt": 1.0},
+}
+
+UNIT_LABELS = {
+    "L": "L",
+    "m3/h": "m³/h",
+    "%": "%",
+    "count": "",
+    "kWh": "kWh",
+    "W": "W",
+    "ug/m3": "µg/m³",
+    "degC": "°C",
+    "V": "V",
+}
+
+
+def quantity_name(code: int) -> str:
+    return QUANTITIES[code][0]
+
+
+def canonical_unit(code: int) -> str:
+    return QUANTITIES[code][1]
+
+
+def is_cumulative(code: int) -> bool:
+    return QUANTITIES[code][2]
+
+
+def unit_label(code: int) -> str:
+    return UNIT_LABELS[canonical_unit(code)]
+
+
+def factor(code: int, unit: str | None) -> float | None:
+    """The factor turning `unit` into the quantity's canonical unit; None when the unit
+    does not measure this quantity. No unit means the canonical one."""
+    canonical = canonical_unit(code)
+    if unit is None:
+        return 1.0
+    return _ACCEPTED[canonical].get(unit.strip().lower())
