@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from territoria.catalogue.enums import Axis, Metric, Moderation
 from territoria.catalogue.models import Feedback, Figure, Solution, UseCase
+from territoria.roadmap import links as roadmap_links
 from territoria.territories.models import Collectivite
 
 COST_METRICS = (Metric.CAPEX, Metric.OPEX, Metric.SAVING, Metric.PAYBACK)
@@ -83,6 +84,7 @@ def use_case_detail(request, slug):
         "reference": reference,
         "cost_figures": cost_figures,
         "other_figures": other_figures,
+        "roadmap_slot": roadmap_links.use_case_slot(request, use_case),
     }
     return render(request, "catalogue/use_case_detail.html", context)
 

@@ -1,0 +1,43 @@
+"""Every roadmap page opens for a member on the demo data, with its key content."""
+
+from django.urls import reverse
+
+import pytest
+
+from territoria.roadmap import demo
+from territoria.roadmap.models import Scenario
+
+
+@pytest.fixture
+def demo_plan(shipped):
+    demo.load([shipped.saint_amand, shipped.niort])
+    return Scenario.objects.get(collectivite=shipped.saint_amand)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("roadmap:overview", "Bases de coût annuelles"),
+        ("roadmap:profile", "Enregistrer le profil"),
+        ("roadmap:recommendations", "Détection des fuites"),
+        ("roadmap:compare", "Comparer deux scénarios"),
+    ],
+    ids=["overview_case", "profile_case", "recommendations_case", "compare_case"],
+)
+def test_collectivite_pages_open_for_a_member(client, demo_plan, world, name, text):
+    """An agent of Saint-Amand-Montrond opens the roadmap pages of the town."""
+    client.force_login(world.agent_saint_amand)
+    response = client.get(reverse(name, kwargs={"slug": "saint-amand-montrond"}))
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+def test_the_plan_page_shows_the_plan_and_its_reasons(client, demo_plan, world):
+    """The plan page shows the chart, the cash table and why each project lands there."""
+    client.force_login(world.agent_saint_amand)
+    response = client.get(demo_plan.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in html
+    assert "Trésorerie en fin d'année" in html
+    assert "Lancé dès la première année" in html
