@@ -273,21 +273,19 @@ def _check_url(url, record, name, problems):
 # ---------------------------------------------------------------------------- writes
 
 
-def _current(programme: Programme, name: str):
-    value = getattr(programme, name)
+def _json(value):
+    """A value as stored in an ImportedUpdate (JSON)."""
     if isinstance(value, Decimal):
-        return str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
 
 
-def _comparable(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+def _same(new, old) -> bool:
+    if isinstance(new, Decimal) or isinstance(old, Decimal):
+        return new is not None and old is not None and Decimal(new) == Decimal(old)
+    return new == old
 
 
 def write(records: list[Record], origin: str, checked_on: datetime.date | None) -> Summary:
@@ -301,13 +299,13 @@ def write(records: list[Record], origin: str, checked_on: datetime.date | None) 
             programme = Programme.objects.filter(**record.key).first()
             created = programme is None
             if created:
-                programme = Programme(**record.key, origin=origin)
+                programme = Programme(**{"origin": origin, **record.key})
             values = dict(
                 record.values, last_checked=record.values.get("last_checked") or checked_on
             )
             changed = False
             for name, value in values.items():
-                if created or _comparable(value) != _current(programme, name):
+                if created or not _same(value, getattr(programme, name)):
                     if not created and name in programme.edited_fields:
                         _propose(programme, name, value, origin)
                         summary.pending += 1
@@ -341,8 +339,8 @@ def _propose(programme, name, value, origin):
         field=name,
         status=enums.UpdateStatus.PENDING,
         defaults={
-            "current": _current(programme, name),
-            "proposed": _comparable(value),
+            "current": _json(getattr(programme, name)),
+            "proposed": _json(value),
             "origin": origin,
         },
     )
@@ -453,6 +451,7 @@ AT_RECURRENCE = {
     "recurring": "recurring",
     "récurrente": "recurring",
 }
+AT_SITE = "https://aides-territoires.beta.gouv.fr"
 NATIONAL_NAMES = {"france", "france métropolitaine", "national"}
 
 
@@ -496,6 +495,8 @@ def check_aides_territoires(item, index: int):
         record, problems,
     )  # fmt: skip
     url = str(item.get("url") or item.get("origin_url") or "")
+    if url.startswith("/"):  # the API gives the aid's page on Aides-territoires as a path
+        url = AT_SITE + url
     _check_url(url, record, "url", problems)
     _check_url(str(item.get("application_url") or ""), record, "application_url", problems)
     scale, codes, zone = perimeter or ("national", [], "all")
