@@ -95,7 +95,7 @@ def _programmes():
 
 @router.get(
     "/programmes",
-    response=list[ProgrammeOut],
+    response={200: list[ProgrammeOut], 400: ErrorOut},
     url_name="funding_programmes",
     summary="Programmes de financement publiés",
 )

@@ -155,6 +155,7 @@ class Step:
     certain: np.ndarray
     depth: int = 0
     leaf: bool = True
+    on_project: bool = False  # a condition on a project none was given for
 
     def outcome(self, index: int) -> bool | None:
         if self.certain[index]:
@@ -211,9 +212,9 @@ class _Evaluation:
         self.yes = np.ones(n, bool)
         self.no = np.zeros(n, bool)
 
-    def step(self, text, possible, certain, depth):
+    def step(self, text, possible, certain, depth, on_project=False):
         if self.trace:
-            self.steps.append(Step(text, possible, certain, depth))
+            self.steps.append(Step(text, possible, certain, depth, on_project=on_project))
         return possible, certain
 
     def known(self, mask):
@@ -252,12 +253,15 @@ class _Evaluation:
         elif key == "in_named_list":
             result = self._named_list(value)
         elif key in {"project_cost_min", "project_cost_max"}:
-            result = self._project(
+            return self._project(
+                text,
+                depth,
                 self.project and self.project.cost,
                 lambda cost: cost >= value if key == "project_cost_min" else cost <= value,
             )
         elif key == "expense_type_in":
-            result = self._project(self.project and self.project.expense_type, value.__contains__)
+            attribute = self.project and self.project.expense_type
+            return self._project(text, depth, attribute, value.__contains__)
         else:  # check
             result = self.unknown()
         return self.step(text, *result, depth)
@@ -268,11 +272,12 @@ class _Evaluation:
             return self.no, self.no
         return self.shared(self.t.share(rows))
 
-    def _project(self, attribute, test):
-        """A condition on the project: to check while no project is given."""
+    def _project(self, text, depth, attribute, test):
+        """A condition on the project. Without a project, the territory is judged as if
+        its project met it, and the condition is listed as one for the project."""
         if attribute is None or attribute == "":
-            return self.unknown()
-        return self.known(self.yes if test(attribute) else self.no)
+            return self.step(text, self.yes, self.yes, depth, on_project=True)
+        return self.step(text, *self.known(self.yes if test(attribute) else self.no), depth)
 
     def perimeter(self, conditions: Conditions):
         t = self.t
@@ -356,6 +361,7 @@ class Line:
     outcome: bool | None  # True: met, False: not met, None: to check
     depth: int
     leaf: bool
+    on_project: bool = False
 
 
 @dataclass
@@ -381,6 +387,11 @@ class Result:
         return found
 
     @property
+    def project_conditions(self) -> list[str]:
+        """Conditions a project will have to meet (evaluated without a project)."""
+        return [line.text for line in self.lines if line.on_project]
+
+    @property
     def label(self) -> str:
         return Verdict(self.verdict).label
 
@@ -389,4 +400,5 @@ def evaluate(conditions: Conditions, territory: Territories, project: Project | 
     """The verdict for one territory, with the trace of every condition."""
     possible, certain, steps = evaluate_all(conditions, territory, project, trace=True)
     verdict = str(verdicts(possible, certain)[0])
-    return Result(verdict, [Line(s.text, s.outcome(0), s.depth, s.leaf) for s in steps])
+    lines = [Line(s.text, s.outcome(0), s.depth, s.leaf, s.on_project) for s in steps]
+    return Result(verdict, lines)

@@ -88,7 +88,7 @@ def test_a_named_list_admits_its_towns_only(world):
 @pytest.mark.parametrize(
     ("project", "verdict"),
     [
-        (None, "probable"),
+        (None, "eligible"),
         (Project(cost=150_000, expense_type="investment"), "eligible"),
         (Project(cost=50_000, expense_type="investment"), "ineligible"),
         (Project(cost=150_000, expense_type="operation"), "ineligible"),
@@ -96,10 +96,17 @@ def test_a_named_list_admits_its_towns_only(world):
     ids=["no_project_case", "big_investment_case", "too_small_case", "operation_case"],
 )
 def test_project_conditions_are_checked_against_the_project(world, project, verdict):
-    """Minimum cost and expense type are 'to check' without a project, decided with one."""
+    """Minimum cost and expense type are decided with a project; without one, the
+    territory is judged alone and they are listed as conditions for its projects."""
     conditions = Conditions(expense_types=("investment",), min_project_cost=100_000)
     territory = for_collectivite(world.saint_amand)
-    assert _verdict(conditions, territory, project).verdict == verdict
+    result = _verdict(conditions, territory, project)
+    assert result.verdict == verdict
+    if project is None:
+        assert result.project_conditions == [
+            "dépense de type investissement",
+            "coût du projet d'au moins 100\xa0000 €",
+        ]
 
 
 @pytest.mark.django_db
