@@ -160,7 +160,12 @@ def check(instance: Instance) -> None:
         raise PlanError("bad_capacity", _("La capacité de l'équipe ne peut pas être négative."))
     for t in range(instance.years):
         budget = instance.budget_of(t)
-        if not math.isfinite(budget) or budget < 0:
+        if not math.isfinite(budget):
+            raise PlanError(
+                "bad_budget",
+                _("Le budget de %(year)s n'est pas un nombre.") % {"year": instance.year(t)},
+            )
+        if budget < 0:
             raise PlanError(
                 "negative_budget",
                 _("Le budget d'investissement de %(year)s est négatif (%(amount)s).")

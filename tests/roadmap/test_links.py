@@ -1,0 +1,42 @@
+"""What other modules read from the roadmap through territoria.roadmap.links."""
+
+import pytest
+
+from territoria.roadmap import demo, links
+
+
+def test_cost_basis_gives_the_water_price(shipped):
+    """The water base gives its amount, volume and €/m³, labelled hypothesis without source."""
+    demo.load([shipped.saint_amand])
+    assert links.cost_basis(shipped.saint_amand, "water") == {
+        "amount_eur": 115000.0,
+        "volume": 28000.0,
+        "volume_unit": "m³",
+        "unit_price_eur": 4.1071,
+        "is_hypothesis": True,
+        "source": "",
+    }
+
+
+@pytest.mark.parametrize("key", ["gas", ""], ids=["unknown_case", "empty_case"])
+def test_cost_basis_of_an_unknown_key_is_none(world, key):
+    """An unknown cost base is None."""
+    assert links.cost_basis(world.saint_amand, key) is None
+
+
+def test_a_town_without_profile_gets_default_bases(world):
+    """Without a profile, the defaults from the population are given, as hypotheses."""
+    basis = links.cost_basis(world.niort, "lighting")
+    assert (basis["amount_eur"], basis["is_hypothesis"]) == (900000.0, True)
+
+
+def test_projects_of_lists_the_current_plan(shipped):
+    """The current plan's projects come by start year with capex and planned saving."""
+    demo.load([shipped.saint_amand])
+    projects = links.projects_of(shipped.saint_amand)
+    water = next(p for p in projects if p["use_case"] == "capteurs-fuites-eau")
+    assert water["start_year"] == min(p["start_year"] for p in projects)
+    assert water["planned_saving_eur_per_year"] == 40250.0
+    assert water["capex_eur"] == 19800.0
+    assert {p["use_case"] for p in projects} >= set(demo.SAINT_AMAND_IMPOSED)
+    assert links.projects_of(shipped.niort) == []
