@@ -98,7 +98,20 @@ class ReportForm(forms.Form):
             for question in category.questions.all():
                 name = f"q_{category.pk}_{question.code}"
                 self.fields[name] = _question_field(question)
+                # Shown as required; enforced only for the chosen category (clean below).
+                self.fields[name].required = question.required
+                self.fields[name].error_messages["required"] = _(
+                    "Répondez à la question « %(label)s »."
+                ) % {"label": question.label}
                 self.questions.append((category, question, name))
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("category")
+        for owner, _question, name in self.questions:
+            if category is None or owner.pk != category.pk:
+                self.errors.pop(name, None)
+        return cleaned
 
     def photos(self) -> list[tuple[str, bytes]]:
         files = []
