@@ -49,5 +49,6 @@ def samples(world):
         "roadmap:delete": one,
         "roadmap:scenario_pdf": one,
         "roadmap:scenario_csv": one,
+        "api:roadmap_plan": town,
         "CANARIES": [CANARY_NOTE, CANARY_SCENARIO, CANARY_SOURCE],
     }

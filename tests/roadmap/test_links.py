@@ -40,3 +40,20 @@ def test_projects_of_lists_the_current_plan(shipped):
     assert water["capex_eur"] == 19800.0
     assert {p["use_case"] for p in projects} >= set(demo.SAINT_AMAND_IMPOSED)
     assert links.projects_of(shipped.niort) == []
+
+
+def test_the_plan_api_serves_members_only(client, shipped):
+    """Members read the current plan as JSON; another town's agent gets a French 404."""
+    demo.load([shipped.saint_amand])
+    client.force_login(shipped.agent_saint_amand)
+    body = client.get("/api/feuille-de-route/saint-amand-montrond/plan").json()
+    assert body["collectivite"] == "saint-amand-montrond"
+    assert body["cost_bases"]["water"]["unit_price_eur"] == 4.1071
+    assert "capteurs-fuites-eau" in {p["use_case"] for p in body["projects"]}
+    client.force_login(shipped.agent_niort)
+    response = client.get("/api/feuille-de-route/saint-amand-montrond/plan")
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "Collectivité inconnue ou réservée à ses membres.",
+    }
