@@ -13,6 +13,7 @@ code serves the page of one collectivité and the batch over all 34,969 communes
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -98,6 +99,22 @@ def validate_rules(rules, depth: int = 0, where: str = "eligibility") -> list[st
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A rule ready to evaluate: its key, value, French text and inner rules."""
+
+    key: str
+    value: object
+    text: str
+    children: tuple["Rule", ...] = ()
+
+
+def compile_rule(rule: dict) -> Rule:
+    key = rule_key(rule)
+    children = tuple(compile_rule(r) for r in rule[key]) if key in {"any", "all"} else ()
+    return Rule(key, rule[key], rule_text(rule), children)
+
+
+@dataclass(frozen=True)
 class Conditions:
     """What a programme requires, as plain data (built from the model or a file)."""
 
@@ -110,6 +127,34 @@ class Conditions:
     expense_types: tuple[str, ...] = ()
     min_project_cost: float | None = None
     rules: tuple = ()
+
+    @cached_property
+    def compiled(self) -> tuple[Rule, ...]:
+        """Every condition as a rule, texts computed once: who, where, which list,
+        which expenses, which minimum cost, then the programme's own rules."""
+        found = [compile_rule({"kind_in": list(self.beneficiaries)})]
+        if self.scale == "national":
+            found.append(Rule("national", None, _("périmètre : France entière")))
+        else:
+            text = _("territoire compris dans le périmètre du programme")
+            found.append(Rule(self.scale, self.codes, text))
+        if self.zone != "all":
+            found.append(compile_rule({"zone_in": [self.zone]}))
+        if self.named_list:
+            name = self.named_list_name or self.named_list
+            found.append(
+                compile_rule(
+                    {
+                        "in_named_list": self.named_list,
+                        "label": _("commune du programme « %(name)s »") % {"name": name},
+                    }
+                )
+            )
+        if self.expense_types:
+            found.append(compile_rule({"expense_type_in": list(self.expense_types)}))
+        if self.min_project_cost:
+            found.append(compile_rule({"project_cost_min": self.min_project_cost}))
+        return tuple(found) + tuple(compile_rule(rule) for rule in self.rules)
 
 
 # ---------------------------------------------------------------------------- territories
@@ -135,6 +180,11 @@ class Territories:
 
     def __len__(self) -> int:
         return len(self.kinds)
+
+    @cached_property
+    def codes(self) -> dict[str, frozenset[str]]:
+        """For one territory: the codes of its communes, EPCI, départements, régions."""
+        return {name: frozenset(getattr(self, name)) for name in PERIMETER_COLUMNS.values()}
 
     def share(self, per_row: np.ndarray) -> np.ndarray:
         """The fraction of each territory's communes for which `per_row` holds."""
@@ -202,6 +252,23 @@ def describe(rules, depth: int = 0) -> list[tuple[int, str]]:
     return lines
 
 
+PERIMETER_COLUMNS = {
+    "regions": "region",
+    "departements": "departement",
+    "epcis": "epci",
+    "communes": "commune",
+}
+
+
+def _member(values: np.ndarray, wanted) -> np.ndarray:
+    """values ∈ wanted, elementwise; plain Python for a few values (NumPy's isin has a
+    fixed cost that dominates on one territory)."""
+    if len(values) <= 256:
+        wanted = wanted if isinstance(wanted, frozenset | set) else set(wanted)
+        return np.fromiter((v in wanted for v in values), bool, len(values))
+    return np.isin(values, list(wanted))
+
+
 class _Evaluation:
     def __init__(self, territories: Territories, project: Project | None, trace: bool):
         self.t = territories
@@ -212,87 +279,67 @@ class _Evaluation:
         self.yes = np.ones(n, bool)
         self.no = np.zeros(n, bool)
 
-    def step(self, text, possible, certain, depth, on_project=False):
+    def step(self, rule: Rule, possible, certain, depth, on_project=False):
         if self.trace:
-            self.steps.append(Step(text, possible, certain, depth, on_project=on_project))
+            self.steps.append(Step(rule.text, possible, certain, depth, on_project=on_project))
         return possible, certain
 
     def known(self, mask):
         return mask, mask
 
-    def unknown(self):
-        return self.yes, self.no
-
     def shared(self, share):
         """All communes inside: yes; some: to check; none: no."""
         return share > 0, share >= 1
 
-    def rule(self, rule: dict, depth: int):
-        key, value = rule_key(rule), rule[rule_key(rule)]
-        text = rule_text(rule)
-        t = self.t
-        if key in {"any", "all"}:  # the group's own line goes before its parts
+    def rule(self, rule: Rule, depth: int):
+        key, value, t = rule.key, rule.value, self.t
+        if rule.children:  # the group's own line goes before its parts
             position = len(self.steps)
-            parts = [self.rule(inner, depth + 1) for inner in value]
+            parts = [self.rule(inner, depth + 1) for inner in rule.children]
             combine = np.logical_or if key == "any" else np.logical_and
             possible = combine.reduce([part[0] for part in parts])
             certain = combine.reduce([part[1] for part in parts])
             if self.trace:
-                self.steps.insert(position, Step(text, possible, certain, depth, False))
+                self.steps.insert(position, Step(rule.text, possible, certain, depth, False))
             return possible, certain
         if key == "population_max":
             result = self.known(t.populations <= value)
         elif key == "population_min":
             result = self.known(t.populations >= value)
         elif key == "kind_in":
-            result = self.known(np.isin(t.kinds, value))
+            result = self.known(_member(t.kinds, value))
         elif key == "zone_in":
             in_metro = t.share(t.metropole)
             wanted = in_metro if value == ["metropole"] else 1 - in_metro
             result = self.shared(wanted) if len(value) == 1 else (self.yes, self.yes)
         elif key == "in_named_list":
-            result = self._named_list(value)
+            rows = t.lists.get(value)
+            result = (self.no, self.no) if rows is None else self.shared(t.share(rows))
+        elif key == "national":
+            result = (self.yes, self.yes)
+        elif key in PERIMETER_COLUMNS:
+            column = getattr(t, PERIMETER_COLUMNS[key])
+            result = self.shared(t.share(_member(column, value)))
         elif key in {"project_cost_min", "project_cost_max"}:
             return self._project(
-                text,
+                rule,
                 depth,
                 self.project and self.project.cost,
                 lambda cost: cost >= value if key == "project_cost_min" else cost <= value,
             )
         elif key == "expense_type_in":
             attribute = self.project and self.project.expense_type
-            return self._project(text, depth, attribute, value.__contains__)
+            return self._project(rule, depth, attribute, value.__contains__)
         else:  # check
-            result = self.unknown()
-        return self.step(text, *result, depth)
+            result = (self.yes, self.no)
+        return self.step(rule, *result, depth)
 
-    def _named_list(self, slug):
-        rows = self.t.lists.get(slug)
-        if rows is None:
-            return self.no, self.no
-        return self.shared(self.t.share(rows))
-
-    def _project(self, text, depth, attribute, test):
+    def _project(self, rule, depth, attribute, test):
         """A condition on the project. Without a project, the territory is judged as if
         its project met it, and the condition is listed as one for the project."""
         if attribute is None or attribute == "":
-            return self.step(text, self.yes, self.yes, depth, on_project=True)
-        return self.step(text, *self.known(self.yes if test(attribute) else self.no), depth)
-
-    def perimeter(self, conditions: Conditions):
-        t = self.t
-        if conditions.scale == "national":
-            return self.step(_("périmètre : France entière"), self.yes, self.yes, 0)
-        column = {
-            "regions": t.region,
-            "departements": t.departement,
-            "epcis": t.epci,
-            "communes": t.commune,
-        }[conditions.scale]
-        inside = t.share(np.isin(column, list(conditions.codes)))
-        return self.step(
-            _("territoire compris dans le périmètre du programme"), *self.shared(inside), 0
-        )
+            return self.step(rule, self.yes, self.yes, depth, on_project=True)
+        return self.step(rule, *self.known(self.yes if test(attribute) else self.no), depth)
 
 
 def _kinds_text(kinds) -> str:
@@ -320,30 +367,7 @@ def evaluate_all(
 ):
     """(possible, certain) arrays over the territories, and the trace steps if asked."""
     run = _Evaluation(territories, project, trace)
-    parts = [
-        run.step(_kinds_text(conditions.beneficiaries),
-                 *run.known(np.isin(territories.kinds, conditions.beneficiaries)), 0),
-        run.perimeter(conditions),
-    ]  # fmt: skip
-    if conditions.zone != "all":
-        parts.append(run.rule({"zone_in": [conditions.zone]}, 0))
-    if conditions.named_list:
-        possible, certain = run._named_list(conditions.named_list)
-        parts.append(
-            run.step(
-                _("commune du programme « %(name)s »")
-                % {"name": conditions.named_list_name or conditions.named_list},
-                possible,
-                certain,
-                0,
-            )
-        )
-    if conditions.expense_types:
-        parts.append(run.rule({"expense_type_in": list(conditions.expense_types)}, 0))
-    if conditions.min_project_cost:
-        parts.append(run.rule({"project_cost_min": conditions.min_project_cost}, 0))
-    for rule in conditions.rules:
-        parts.append(run.rule(rule, 0))
+    parts = [run.rule(rule, 0) for rule in conditions.compiled]
     possible = np.logical_and.reduce([part[0] for part in parts])
     certain = np.logical_and.reduce([part[1] for part in parts])
     return possible, certain, run.steps
@@ -397,7 +421,17 @@ class Result:
 
 
 def evaluate(conditions: Conditions, territory: Territories, project: Project | None = None):
-    """The verdict for one territory, with the trace of every condition."""
+    """The verdict for one territory, with the trace of every condition. A programme
+    not open to this kind of collectivité, or whose perimeter holds none of its communes,
+    is refused at once with that one reason: the full evaluation would say the same,
+    much slower over thousands of programmes."""
+    beneficiaries, perimeter = conditions.compiled[:2]
+    if territory.kinds[0] not in beneficiaries.value:
+        return Result(Verdict.INELIGIBLE.value, [Line(beneficiaries.text, False, 0, True)])
+    if perimeter.key in PERIMETER_COLUMNS:
+        column = territory.codes[PERIMETER_COLUMNS[perimeter.key]]
+        if column.isdisjoint(perimeter.value):
+            return Result(Verdict.INELIGIBLE.value, [Line(perimeter.text, False, 0, True)])
     possible, certain, steps = evaluate_all(conditions, territory, project, trace=True)
     verdict = str(verdicts(possible, certain)[0])
     lines = [Line(s.text, s.outcome(0), s.depth, s.leaf, s.on_project) for s in steps]

@@ -60,15 +60,14 @@ def projects_with_funding(collectivite, area) -> list[ProjectAid]:
     from territoria.catalogue.models import UseCase
 
     projects = projects_of(collectivite)
-    use_cases = UseCase.objects.in_bulk([p["use_case_slug"] for p in projects], field_name="slug")
+    use_cases = UseCase.objects.in_bulk([p["use_case"] for p in projects], field_name="slug")
     found = []
     for project in projects:
-        use_case = use_cases.get(project["use_case_slug"])
-        if use_case is None or not project.get("capex"):
+        use_case = use_cases.get(project["use_case"])
+        if use_case is None or not project.get("capex_eur") or project.get("is_done"):
             continue
-        funding = project_funding(
-            area, use_case_id=use_case.pk, axis=use_case.axis, cost=Decimal(project["capex"])
-        )
+        cost = Decimal(str(project["capex_eur"]))
+        funding = project_funding(area, use_case_id=use_case.pk, axis=use_case.axis, cost=cost)
         found.append(ProjectAid(dict(project, use_case=use_case), funding))
     return found
 

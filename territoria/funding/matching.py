@@ -121,6 +121,8 @@ def compiled() -> list[Compiled]:
             )
             for p in programmes
         ]
+        for programme in _cache["programmes"]:
+            programme.conditions.compiled  # noqa: B018 - texts computed once, here
         _cache["key"] = key
     return _cache["programmes"]
 
