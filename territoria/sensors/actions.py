@@ -5,6 +5,7 @@ emails are enqueued on commit."""
 import csv
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,15 @@ from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
 from territoria.sensors import formats, ingest, tasks
 from territoria.sensors.enums import AlertStatus, DeviceKind, SiteKind, Source
-from territoria.sensors.models import Alert, Device, Fleet, RawPayload, Site, normalise_dev_eui
+from territoria.sensors.models import (
+    Alert,
+    Device,
+    Fleet,
+    RawPayload,
+    Site,
+    may_operate,
+    normalise_dev_eui,
+)
 
 # National averages when the territory profile gives no water price: Observatoire des
 # services publics d'eau et d'assainissement (OFB/SISPEA), rapport 2023, prices at
@@ -38,14 +47,12 @@ def water_price(collectivite, *, network: bool) -> tuple[float, str]:
         basis = cost_basis(collectivite, "water")
     except (ImportError, AttributeError, LookupError, TypeError, ValueError):
         basis = None
-    price = None
-    if isinstance(basis, dict):
-        price = basis.get("price_per_m3") or basis.get("unit_price") or basis.get("value")
-        source = basis.get("source") or _("Profil du territoire")
-    elif isinstance(basis, int | float):
-        price, source = basis, _("Profil du territoire")
-    if isinstance(price, int | float) and price > 0:
-        return float(price), str(source)
+    price = basis.get("unit_price_eur") if isinstance(basis, dict) else None
+    if isinstance(price, int | float | Decimal) and price > 0:
+        source = str(basis.get("source") or _("Profil du territoire"))
+        if basis.get("is_hypothesis"):
+            source = _("Hypothèse : %(s)s") % {"s": source}
+        return float(price), source
     return NATIONAL_WATER_PRICE["network" if network else "customer"], str(NATIONAL_WATER_SOURCE)
 
 
@@ -61,7 +68,7 @@ def ingest_items(fleet: Fleet, items: formats.Items) -> ingest.Stored:
 def ingest_csv_upload(collectivite, user, text: str) -> ingest.Stored:
     """An agent's CSV file: any device of the collectivité; refused whole on any bad
     line, with every bad line named."""
-    if not collectivite.get_abilities(user)["change"]:
+    if not may_operate(user, collectivite):
         raise PermissionDenied
     items = formats.csv_readings(text)
     stored = ingest.ingest(items, ingest.device_directory(collectivite.pk))
@@ -112,7 +119,7 @@ def ingest_uplink(fleet: Fleet, source: str, uplink: formats.Uplink, body) -> Up
 
 def create_fleet(collectivite, user, name: str) -> tuple[Fleet, str]:
     """A new fleet and its key, shown once."""
-    if not collectivite.get_abilities(user)["change"]:
+    if not may_operate(user, collectivite):
         raise PermissionDenied
     name = (name or "").strip()
     if not name:

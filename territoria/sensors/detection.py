@@ -175,7 +175,7 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
                 kind=AlertKind.NIGHT_FLOW,
                 device=device,
                 site=device.site,
-                title=_("Fuite probable sur le secteur %(place)s : +%(flow).1f m³/h la nuit")
+                title=_("Fuite probable, %(place)s : +%(flow).1f m³/h la nuit")
                 % {"place": place, "flow": excess},
                 detail=_(
                     "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h, soit %(pct).0f %% "

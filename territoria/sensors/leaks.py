@@ -44,9 +44,9 @@ def night_minimum(flow: np.ndarray, *, night=(2, 3)) -> np.ndarray:
     """Minimum night flow per day: `flow` [days, 24] hourly mean flow indexed by local
     hour (NaN when missing); the minimum over the hours starting at 02:00 and 03:00."""
     window = np.asarray(flow, dtype=float)[:, list(night)]
-    with np.errstate(all="ignore"):
-        result = np.nanmin(np.where(np.isfinite(window), window, np.nan), axis=1)
-    return result
+    present = np.isfinite(window)
+    lowest = np.min(np.where(present, window, np.inf), axis=1)
+    return np.where(present.any(axis=1), lowest, np.nan)
 
 
 def mnf_alarms(mnf: np.ndarray, *, window: int = 10, gamma: float = 0.1) -> np.ndarray:

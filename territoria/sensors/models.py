@@ -26,6 +26,7 @@ from territoria.sensors.enums import (
     SiteKind,
     Source,
 )
+from territoria.territories.models import user_role
 from territoria.territories.tenancy import TenantModel, TenantQuerySet
 
 DEV_EUI = re.compile(r"^[0-9a-f]{16}$")
@@ -55,6 +56,13 @@ def hash_key(secret: str) -> str:
     # Keys are 256-bit random secrets: a plain SHA-256 cannot be brute-forced and
     # keeps authentication cheap on every batch.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def may_operate(user, collectivite) -> bool:
+    """Agents and admins of the collectivité (and operators) run its sensors: fleets,
+    keys, imports, alerts."""
+    role = user_role(user, collectivite)
+    return role in {"agent", "admin"} or bool(user.is_authenticated and user.is_operator)
 
 
 class Site(TenantModel):
@@ -95,7 +103,11 @@ class Fleet(TenantModel):
     key_prefix = models.CharField(max_length=12, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    simulated = models.BooleanField(
+        _("données simulées"),
+        default=False,
+        help_text=_("Flotte de démonstration alimentée par le simulateur."),
+    )
 
     class Meta:
         verbose_name = _("flotte de capteurs")

@@ -63,3 +63,12 @@ def purge_old_readings() -> int:
     from territoria.sensors import retention
 
     return retention.purge()
+
+
+@every(timedelta(minutes=10))
+@task()
+def simulate_live() -> int:
+    """Demo fleets (marked simulated) receive their missing readings."""
+    from territoria.sensors import demo
+
+    return demo.tick()

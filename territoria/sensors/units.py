@@ -81,3 +81,11 @@ def factor(code: int, unit: str | None) -> float | None:
     if unit is None:
         return 1.0
     return _ACCEPTED[canonical].get(unit.strip().lower())
+
+
+ADDITIVE = {Quantity.WATER_VOLUME, Quantity.PEOPLE_COUNT, Quantity.ENERGY}
+
+
+def is_additive(code: int) -> bool:
+    """Volumes and counts add up over an hour; levels, flows and states are averaged."""
+    return code in ADDITIVE

@@ -7,205 +7,637 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('territories', '0003_search_covering_index'),
+        ("territories", "0003_search_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyRollup',
+            name="DailyRollup",
             fields=[
-                ('quantity', models.SmallIntegerField(choices=[(1, "Volume d'eau"), (2, "Index d'eau"), (3, 'Débit'), (4, 'Taux de remplissage'), (5, 'Places occupées'), (6, 'Passages de personnes'), (7, 'Énergie consommée'), (8, "Index d'énergie"), (9, 'Puissance'), (10, 'Particules PM10'), (11, 'Particules PM2,5'), (12, "Dioxyde d'azote"), (13, 'Ozone'), (14, 'Température'), (15, 'Humidité relative'), (16, 'Tension de la pile'), (17, "Taux d'occupation")])),
-                ('pk', models.CompositePrimaryKey('day', 'device', 'quantity', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('day', models.BigIntegerField()),
-                ('n', models.IntegerField()),
-                ('total', models.FloatField()),
-                ('minimum', models.FloatField()),
-                ('maximum', models.FloatField()),
-                ('last_ts', models.BigIntegerField()),
-                ('last_value', models.FloatField()),
+                (
+                    "quantity",
+                    models.SmallIntegerField(
+                        choices=[
+                            (1, "Volume d'eau"),
+                            (2, "Index d'eau"),
+                            (3, "Débit"),
+                            (4, "Taux de remplissage"),
+                            (5, "Places occupées"),
+                            (6, "Passages de personnes"),
+                            (7, "Énergie consommée"),
+                            (8, "Index d'énergie"),
+                            (9, "Puissance"),
+                            (10, "Particules PM10"),
+                            (11, "Particules PM2,5"),
+                            (12, "Dioxyde d'azote"),
+                            (13, "Ozone"),
+                            (14, "Température"),
+                            (15, "Humidité relative"),
+                            (16, "Tension de la pile"),
+                            (17, "Taux d'occupation"),
+                        ]
+                    ),
+                ),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "day",
+                        "device",
+                        "quantity",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("day", models.BigIntegerField()),
+                ("n", models.IntegerField()),
+                ("total", models.FloatField()),
+                ("minimum", models.FloatField()),
+                ("maximum", models.FloatField()),
+                ("last_ts", models.BigIntegerField()),
+                ("last_value", models.FloatField()),
             ],
             options={
-                'db_table': 'sensors_daily',
-                'abstract': False,
-                'managed': False,
+                "db_table": "sensors_daily",
+                "abstract": False,
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='HourlyRollup',
+            name="HourlyRollup",
             fields=[
-                ('quantity', models.SmallIntegerField(choices=[(1, "Volume d'eau"), (2, "Index d'eau"), (3, 'Débit'), (4, 'Taux de remplissage'), (5, 'Places occupées'), (6, 'Passages de personnes'), (7, 'Énergie consommée'), (8, "Index d'énergie"), (9, 'Puissance'), (10, 'Particules PM10'), (11, 'Particules PM2,5'), (12, "Dioxyde d'azote"), (13, 'Ozone'), (14, 'Température'), (15, 'Humidité relative'), (16, 'Tension de la pile'), (17, "Taux d'occupation")])),
-                ('pk', models.CompositePrimaryKey('hour', 'device', 'quantity', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('hour', models.BigIntegerField()),
-                ('n', models.IntegerField()),
-                ('total', models.FloatField()),
-                ('minimum', models.FloatField()),
-                ('maximum', models.FloatField()),
-                ('last_ts', models.BigIntegerField()),
-                ('last_value', models.FloatField()),
+                (
+                    "quantity",
+                    models.SmallIntegerField(
+                        choices=[
+                            (1, "Volume d'eau"),
+                            (2, "Index d'eau"),
+                            (3, "Débit"),
+                            (4, "Taux de remplissage"),
+                            (5, "Places occupées"),
+                            (6, "Passages de personnes"),
+                            (7, "Énergie consommée"),
+                            (8, "Index d'énergie"),
+                            (9, "Puissance"),
+                            (10, "Particules PM10"),
+                            (11, "Particules PM2,5"),
+                            (12, "Dioxyde d'azote"),
+                            (13, "Ozone"),
+                            (14, "Température"),
+                            (15, "Humidité relative"),
+                            (16, "Tension de la pile"),
+                            (17, "Taux d'occupation"),
+                        ]
+                    ),
+                ),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "hour",
+                        "device",
+                        "quantity",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("hour", models.BigIntegerField()),
+                ("n", models.IntegerField()),
+                ("total", models.FloatField()),
+                ("minimum", models.FloatField()),
+                ("maximum", models.FloatField()),
+                ("last_ts", models.BigIntegerField()),
+                ("last_value", models.FloatField()),
             ],
             options={
-                'db_table': 'sensors_hourly',
-                'abstract': False,
-                'managed': False,
+                "db_table": "sensors_hourly",
+                "abstract": False,
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('quantity', models.SmallIntegerField(choices=[(1, "Volume d'eau"), (2, "Index d'eau"), (3, 'Débit'), (4, 'Taux de remplissage'), (5, 'Places occupées'), (6, 'Passages de personnes'), (7, 'Énergie consommée'), (8, "Index d'énergie"), (9, 'Puissance'), (10, 'Particules PM10'), (11, 'Particules PM2,5'), (12, "Dioxyde d'azote"), (13, 'Ozone'), (14, 'Température'), (15, 'Humidité relative'), (16, 'Tension de la pile'), (17, "Taux d'occupation")])),
-                ('pk', models.CompositePrimaryKey('ts', 'device', 'quantity', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('ts', models.BigIntegerField(help_text='Instant UTC en secondes depuis 1970.')),
-                ('value', models.FloatField()),
+                (
+                    "quantity",
+                    models.SmallIntegerField(
+                        choices=[
+                            (1, "Volume d'eau"),
+                            (2, "Index d'eau"),
+                            (3, "Débit"),
+                            (4, "Taux de remplissage"),
+                            (5, "Places occupées"),
+                            (6, "Passages de personnes"),
+                            (7, "Énergie consommée"),
+                            (8, "Index d'énergie"),
+                            (9, "Puissance"),
+                            (10, "Particules PM10"),
+                            (11, "Particules PM2,5"),
+                            (12, "Dioxyde d'azote"),
+                            (13, "Ozone"),
+                            (14, "Température"),
+                            (15, "Humidité relative"),
+                            (16, "Tension de la pile"),
+                            (17, "Taux d'occupation"),
+                        ]
+                    ),
+                ),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "ts",
+                        "device",
+                        "quantity",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("ts", models.BigIntegerField(help_text="Instant UTC en secondes depuis 1970.")),
+                ("value", models.FloatField()),
             ],
             options={
-                'db_table': 'sensors_reading',
-                'abstract': False,
-                'managed': False,
+                "db_table": "sensors_reading",
+                "abstract": False,
+                "managed": False,
             },
         ),
         migrations.CreateModel(
-            name='Fleet',
+            name="Fleet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='nom')),
-                ('key_prefix', models.CharField(editable=False, max_length=12, unique=True)),
-                ('key_hash', models.CharField(editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nom")),
+                ("key_prefix", models.CharField(editable=False, max_length=12, unique=True)),
+                ("key_hash", models.CharField(editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flotte de capteurs',
-                'ordering': ['name'],
+                "verbose_name": "flotte de capteurs",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('building', 'Bâtiment'), ('dma', "Secteur de distribution d'eau (DMA)"), ('car_park', 'Parking'), ('street', 'Rue ou quartier'), ('beach', 'Plage'), ('waste_point', 'Point de collecte'), ('other', 'Autre')], max_length=20, verbose_name='type')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('capacity', models.PositiveIntegerField(blank=True, help_text="Nombre de places d'un parking.", null=True, verbose_name='capacité')),
-                ('is_public', models.BooleanField(default=False, help_text='Les comptages du site sont publiés sur une page ouverte à tous.', verbose_name='page publique en temps réel')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("building", "Bâtiment"),
+                            ("dma", "Secteur de distribution d'eau (DMA)"),
+                            ("car_park", "Parking"),
+                            ("street", "Rue ou quartier"),
+                            ("beach", "Plage"),
+                            ("waste_point", "Point de collecte"),
+                            ("other", "Autre"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "capacity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Nombre de places d'un parking.",
+                        null=True,
+                        verbose_name="capacité",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Les comptages du site sont publiés sur une page ouverte à tous.",
+                        verbose_name="page publique en temps réel",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site',
-                'ordering': ['name'],
+                "verbose_name": "site",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='SavingsMeasure',
+            name="SavingsMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('use_case_slug', models.SlugField(max_length=120, verbose_name="cas d'usage")),
-                ('label', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('device_kind', models.CharField(choices=[('water_meter', "Compteur d'eau"), ('flow_meter', 'Débitmètre de secteur (DMA)'), ('waste_bin', 'Conteneur à déchets'), ('parking_spot', 'Place de stationnement'), ('car_park', 'Parking (comptage)'), ('people_counter', 'Compteur de personnes'), ('energy_meter', "Compteur d'énergie"), ('air_quality', "Capteur de qualité de l'air"), ('streetlight', 'Éclairage public')], max_length=20)),
-                ('quantity', models.SmallIntegerField(choices=[(1, "Volume d'eau"), (2, "Index d'eau"), (3, 'Débit'), (4, 'Taux de remplissage'), (5, 'Places occupées'), (6, 'Passages de personnes'), (7, 'Énergie consommée'), (8, "Index d'énergie"), (9, 'Puissance'), (10, 'Particules PM10'), (11, 'Particules PM2,5'), (12, "Dioxyde d'azote"), (13, 'Ozone'), (14, 'Température'), (15, 'Humidité relative'), (16, 'Tension de la pile'), (17, "Taux d'occupation")])),
-                ('baseline_start', models.DateField(verbose_name='début de la période de référence')),
-                ('baseline_end', models.DateField(verbose_name='fin de la période de référence')),
-                ('current_start', models.DateField(verbose_name='début de la période mesurée')),
-                ('current_end', models.DateField(verbose_name='fin de la période mesurée')),
-                ('price_per_unit', models.FloatField(blank=True, null=True, verbose_name='prix unitaire (€)')),
-                ('price_source', models.CharField(blank=True, max_length=300)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sensors.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("use_case_slug", models.SlugField(max_length=120, verbose_name="cas d'usage")),
+                ("label", models.CharField(max_length=200, verbose_name="intitulé")),
+                (
+                    "device_kind",
+                    models.CharField(
+                        choices=[
+                            ("water_meter", "Compteur d'eau"),
+                            ("flow_meter", "Débitmètre de secteur (DMA)"),
+                            ("waste_bin", "Conteneur à déchets"),
+                            ("parking_spot", "Place de stationnement"),
+                            ("car_park", "Parking (comptage)"),
+                            ("people_counter", "Compteur de personnes"),
+                            ("energy_meter", "Compteur d'énergie"),
+                            ("air_quality", "Capteur de qualité de l'air"),
+                            ("streetlight", "Éclairage public"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.SmallIntegerField(
+                        choices=[
+                            (1, "Volume d'eau"),
+                            (2, "Index d'eau"),
+                            (3, "Débit"),
+                            (4, "Taux de remplissage"),
+                            (5, "Places occupées"),
+                            (6, "Passages de personnes"),
+                            (7, "Énergie consommée"),
+                            (8, "Index d'énergie"),
+                            (9, "Puissance"),
+                            (10, "Particules PM10"),
+                            (11, "Particules PM2,5"),
+                            (12, "Dioxyde d'azote"),
+                            (13, "Ozone"),
+                            (14, "Température"),
+                            (15, "Humidité relative"),
+                            (16, "Tension de la pile"),
+                            (17, "Taux d'occupation"),
+                        ]
+                    ),
+                ),
+                (
+                    "baseline_start",
+                    models.DateField(verbose_name="début de la période de référence"),
+                ),
+                ("baseline_end", models.DateField(verbose_name="fin de la période de référence")),
+                ("current_start", models.DateField(verbose_name="début de la période mesurée")),
+                ("current_end", models.DateField(verbose_name="fin de la période mesurée")),
+                (
+                    "price_per_unit",
+                    models.FloatField(blank=True, null=True, verbose_name="prix unitaire (€)"),
+                ),
+                ("price_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sensors.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'économie mesurée',
-                'ordering': ['use_case_slug'],
+                "verbose_name": "économie mesurée",
+                "ordering": ["use_case_slug"],
             },
         ),
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('water_meter', "Compteur d'eau"), ('flow_meter', 'Débitmètre de secteur (DMA)'), ('waste_bin', 'Conteneur à déchets'), ('parking_spot', 'Place de stationnement'), ('car_park', 'Parking (comptage)'), ('people_counter', 'Compteur de personnes'), ('energy_meter', "Compteur d'énergie"), ('air_quality', "Capteur de qualité de l'air"), ('streetlight', 'Éclairage public')], max_length=20, verbose_name='type')),
-                ('name', models.CharField(max_length=120, verbose_name='nom')),
-                ('external_id', models.CharField(help_text="Identifiant du capteur chez l'exploitant.", max_length=64, verbose_name='identifiant')),
-                ('dev_eui', models.CharField(blank=True, db_index=True, max_length=16, verbose_name='DevEUI LoRaWAN')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('threshold', models.FloatField(blank=True, help_text='Seuil sur la grandeur principale (en % pour un conteneur).', null=True, verbose_name="seuil d'alerte")),
-                ('silent_after_hours', models.PositiveIntegerField(default=26, verbose_name='muet après (heures)')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='dernier relevé')),
-                ('last_value', models.FloatField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
-                ('fleet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='sensors.fleet', verbose_name='flotte')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='devices', to='sensors.site', verbose_name='site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("water_meter", "Compteur d'eau"),
+                            ("flow_meter", "Débitmètre de secteur (DMA)"),
+                            ("waste_bin", "Conteneur à déchets"),
+                            ("parking_spot", "Place de stationnement"),
+                            ("car_park", "Parking (comptage)"),
+                            ("people_counter", "Compteur de personnes"),
+                            ("energy_meter", "Compteur d'énergie"),
+                            ("air_quality", "Capteur de qualité de l'air"),
+                            ("streetlight", "Éclairage public"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nom")),
+                (
+                    "external_id",
+                    models.CharField(
+                        help_text="Identifiant du capteur chez l'exploitant.",
+                        max_length=64,
+                        verbose_name="identifiant",
+                    ),
+                ),
+                (
+                    "dev_eui",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=16, verbose_name="DevEUI LoRaWAN"
+                    ),
+                ),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "threshold",
+                    models.FloatField(
+                        blank=True,
+                        help_text="Seuil sur la grandeur principale (en % pour un conteneur).",
+                        null=True,
+                        verbose_name="seuil d'alerte",
+                    ),
+                ),
+                (
+                    "silent_after_hours",
+                    models.PositiveIntegerField(default=26, verbose_name="muet après (heures)"),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dernier relevé"),
+                ),
+                ("last_value", models.FloatField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
+                (
+                    "fleet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="devices",
+                        to="sensors.fleet",
+                        verbose_name="flotte",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="devices",
+                        to="sensors.site",
+                        verbose_name="site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'capteur',
-                'ordering': ['name'],
+                "verbose_name": "capteur",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('continuous_flow', 'Débit continu (fuite après compteur)'), ('night_flow', 'Débit de nuit du secteur en hausse (fuite réseau)'), ('bin_full', 'Conteneur plein'), ('silent', 'Capteur muet'), ('threshold', 'Seuil dépassé'), ('vendor', 'Alarme du compteur')], max_length=20, verbose_name='type')),
-                ('status', models.CharField(choices=[('open', 'Ouverte'), ('acknowledged', 'Prise en compte'), ('closed', 'Close')], default='open', max_length=20, verbose_name='état')),
-                ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('detail', models.TextField(blank=True, verbose_name='détail')),
-                ('severity', models.FloatField(default=0, verbose_name='gravité')),
-                ('severity_unit', models.CharField(blank=True, max_length=20)),
-                ('started_at', models.DateTimeField(verbose_name='début estimé')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ouverte le')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
-                ('leak_m3_per_hour', models.FloatField(default=0)),
-                ('price_per_m3', models.FloatField(blank=True, null=True)),
-                ('price_source', models.CharField(blank=True, max_length=300)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
-                ('device', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='sensors.device')),
-                ('site', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='sensors.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("continuous_flow", "Débit continu (fuite après compteur)"),
+                            ("night_flow", "Débit de nuit du secteur en hausse (fuite réseau)"),
+                            ("bin_full", "Conteneur plein"),
+                            ("silent", "Capteur muet"),
+                            ("threshold", "Seuil dépassé"),
+                            ("vendor", "Alarme du compteur"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Ouverte"),
+                            ("acknowledged", "Prise en compte"),
+                            ("closed", "Close"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="intitulé")),
+                ("detail", models.TextField(blank=True, verbose_name="détail")),
+                ("severity", models.FloatField(default=0, verbose_name="gravité")),
+                ("severity_unit", models.CharField(blank=True, max_length=20)),
+                ("started_at", models.DateTimeField(verbose_name="début estimé")),
+                (
+                    "opened_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="ouverte le"
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
+                ("leak_m3_per_hour", models.FloatField(default=0)),
+                ("price_per_m3", models.FloatField(blank=True, null=True)),
+                ("price_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="sensors.device",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="sensors.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alerte',
-                'ordering': ['-opened_at'],
+                "verbose_name": "alerte",
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='RawPayload',
+            name="RawPayload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('native', 'API Territoria'), ('csv', 'Fichier CSV'), ('chirpstack', 'ChirpStack v4'), ('tts', 'The Things Stack v3'), ('ngsi_ld', 'NGSI-LD'), ('simulator', 'Simulateur')], max_length=20)),
-                ('message_id', models.CharField(max_length=100)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('body', models.JSONField()),
-                ('collectivite', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.collectivite', verbose_name='collectivité')),
-                ('device', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sensors.device')),
-                ('fleet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sensors.fleet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("native", "API Territoria"),
+                            ("csv", "Fichier CSV"),
+                            ("chirpstack", "ChirpStack v4"),
+                            ("tts", "The Things Stack v3"),
+                            ("ngsi_ld", "NGSI-LD"),
+                            ("simulator", "Simulateur"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("message_id", models.CharField(max_length=100)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("body", models.JSONField()),
+                (
+                    "collectivite",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territories.collectivite",
+                        verbose_name="collectivité",
+                    ),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sensors.device",
+                    ),
+                ),
+                (
+                    "fleet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sensors.fleet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message brut',
-                'constraints': [models.UniqueConstraint(fields=('fleet', 'source', 'message_id'), name='sensors_raw_unique_message')],
+                "verbose_name": "message brut",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("fleet", "source", "message_id"), name="sensors_raw_unique_message"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='site',
-            constraint=models.UniqueConstraint(fields=('collectivite', 'name'), name='sensors_site_unique_name'),
+            model_name="site",
+            constraint=models.UniqueConstraint(
+                fields=("collectivite", "name"), name="sensors_site_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='device',
-            constraint=models.UniqueConstraint(fields=('collectivite', 'external_id'), name='sensors_device_unique_external_id'),
+            model_name="device",
+            constraint=models.UniqueConstraint(
+                fields=("collectivite", "external_id"), name="sensors_device_unique_external_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'closed'), _negated=True), fields=('kind', 'device', 'site'), name='sensors_alert_one_active', nulls_distinct=False),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=("kind", "device", "site"),
+                name="sensors_alert_one_active",
+                nulls_distinct=False,
+            ),
         ),
     ]

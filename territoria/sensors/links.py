@@ -1,0 +1,120 @@
+"""What other modules may ask the sensors module (they import only this module).
+
+- `measured_savings(collectivite)`: savings measured from sensor data for roadmap
+  projects (baseline period against a current one), beside the planned savings;
+- `leak_savings(collectivite)`: water and money saved by the leaks found and closed.
+"""
+
+import datetime
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from territoria.sensors import units
+from territoria.sensors.actions import water_price
+from territoria.sensors.enums import AlertStatus, Quantity
+from territoria.sensors.models import Alert, SavingsMeasure
+
+DAY = 86400
+WATER = {Quantity.WATER_VOLUME, Quantity.WATER_INDEX}
+
+
+def _epoch(day: datetime.date) -> int:
+    return int(datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC).timestamp())
+
+
+def _per_day(
+    measure: SavingsMeasure, start: datetime.date, end: datetime.date
+) -> tuple[float, int]:
+    """Mean daily total of the measure's devices over [start, end] and the days with
+    data (days without any reading are left out, not counted as zero)."""
+    sql = (
+        "SELECT day, SUM(total) FROM sensors_daily WHERE day >= %s AND day <= %s "
+        "AND quantity = %s AND device_id IN (SELECT id FROM sensors_device "
+        "WHERE collectivite_id = %s AND kind = %s"
+    )
+    params = [
+        _epoch(start),
+        _epoch(end),
+        measure.quantity,
+        measure.collectivite_id,
+        measure.device_kind,
+    ]
+    if measure.site_id:
+        sql += " AND site_id = %s"
+        params.append(measure.site_id)
+    sql += ") GROUP BY day"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        totals = [total for _, total in cursor.fetchall()]
+    return (sum(totals) / len(totals) if totals else 0.0), len(totals)
+
+
+def measured_savings(collectivite) -> list[dict]:
+    """One dict per measured project: use_case_slug, label, baseline_period,
+    current_period (pairs of dates), baseline_value and current_value (per day, in
+    `unit`), unit, saving_per_year_eur (None without a price), saving_percent,
+    source (how it was measured and where the price comes from)."""
+    result = []
+    for measure in SavingsMeasure.objects.of(collectivite).select_related("site"):
+        baseline, baseline_days = _per_day(measure, measure.baseline_start, measure.baseline_end)
+        current, current_days = _per_day(measure, measure.current_start, measure.current_end)
+        price, price_source = measure.price_per_unit, measure.price_source
+        per_unit = price
+        if measure.quantity in WATER:
+            if price is None:
+                price, price_source = water_price(collectivite, network=False)
+            per_unit = price / 1000  # litres
+            unit_label = "m³"
+            baseline_value, current_value = baseline / 1000, current / 1000
+        else:
+            unit_label = units.unit_label(measure.quantity)
+            baseline_value, current_value = baseline, current
+        saving = baseline - current
+        result.append(
+            {
+                "use_case_slug": measure.use_case_slug,
+                "label": measure.label,
+                "baseline_period": (measure.baseline_start, measure.baseline_end),
+                "current_period": (measure.current_start, measure.current_end),
+                "baseline_value": round(baseline_value, 3),
+                "current_value": round(current_value, 3),
+                "unit": _("%(unit)s par jour") % {"unit": unit_label},
+                "saving_per_year_eur": round(saving * 365 * per_unit, 0)
+                if per_unit is not None
+                else None,
+                "saving_percent": round(100 * saving / baseline, 1) if baseline else None,
+                "source": _(
+                    "Mesuré par %(n)s capteurs : moyenne journalière sur %(b)s jours de "
+                    "référence et %(c)s jours récents. Prix : %(price)s"
+                )
+                % {
+                    "n": measure_device_count(measure),
+                    "b": baseline_days,
+                    "c": current_days,
+                    "price": price_source or _("non renseigné"),
+                },
+            }
+        )
+    return result
+
+
+def measure_device_count(measure: SavingsMeasure) -> int:
+    from territoria.sensors.models import Device
+
+    devices = Device.objects.of(measure.collectivite).filter(kind=measure.device_kind)
+    if measure.site_id:
+        devices = devices.filter(site_id=measure.site_id)
+    return devices.count()
+
+
+def leak_savings(collectivite, now=None) -> dict:
+    """Leaks closed: how many, water lost while they ran, and the yearly water and
+    money their repair saves (their flow over a year, at each alert's price)."""
+    closed = list(Alert.objects.of(collectivite).leaks().filter(status=AlertStatus.CLOSED))
+    return {
+        "count": len(closed),
+        "lost_m3": sum(a.lost_m3(now) for a in closed),
+        "saved_m3_per_year": sum(a.yearly_saving_m3() for a in closed),
+        "saved_eur_per_year": sum(a.yearly_saving_m3() * (a.price_per_m3 or 0) for a in closed),
+    }

@@ -1,0 +1,165 @@
+"""Detectors open alerts from stored readings; alerts go open -> acknowledged ->
+closed, members are emailed, leaks carry their lost water and its cost."""
+
+import datetime
+
+from django.core import mail
+
+import numpy as np
+import pytest
+
+from territoria.accounts.actions import ActionError
+from territoria.sensors import actions, detection, ingest
+from territoria.sensors.enums import AlertKind, AlertStatus
+from territoria.sensors.links import leak_savings
+from territoria.sensors.models import Alert, Device
+
+HOUR, DAY = 3600, 86400
+NOW = datetime.datetime(2025, 3, 20, 12, 0, tzinfo=datetime.UTC)
+END = int(NOW.timestamp()) // HOUR * HOUR
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def send(fleet, quantity, rows):
+    directory = ingest.device_directory(fleet.collectivite_id, fleet.pk)
+    items = ingest.Items(
+        devices=[r[0] for r in rows],
+        quantities=[quantity] * len(rows),
+        timestamps=[r[1] for r in rows],
+        values=[r[2] for r in rows],
+        units=[None] * len(rows),
+        labels=list(range(len(rows))),
+    )
+    ingest.ingest(items, directory, now=NOW.timestamp())
+
+
+def meter_hours(device, hours, volume):
+    return [(device, END - HOUR * (h + 1), volume(h)) for h in range(hours)]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_continuous_flow_opens_one_alert_with_cost_and_emails_members(
+    fleet, world, django_capture_on_commit_callbacks
+):
+    """A meter never at zero for 24 h opens a leak alert (severity = min L/h, start =
+    after its last idle hour, price labelled) once, and agents and admins get an email."""
+    send(
+        fleet,
+        "water_volume",
+        meter_hours("SAM-0042", 72, lambda h: 6.0 if h < 30 else (0.0 if h % 5 == 0 else 20.0)),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        opened = detection.continuous_flow(world.saint_amand, NOW)
+        detection.continuous_flow(world.saint_amand, NOW)
+    assert len(opened) == 1
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.severity, alert.severity_unit) == (
+        AlertKind.CONTINUOUS_FLOW,
+        6.0,
+        "L/h",
+    )
+    assert alert.started_at == datetime.datetime.fromtimestamp(END - 30 * HOUR, tz=datetime.UTC)
+    assert alert.leak_m3_per_hour == pytest.approx(0.006)
+    assert alert.price_per_m3 > 0 and alert.price_source
+    assert alert.lost_m3(NOW) == pytest.approx(0.006 * 30)
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@saint-amand.fr", "agent@saint-amand.fr"]
+    assert mail.outbox[0].subject == (
+        "[Saint-Amand-Montrond] Alerte capteur : Débit continu sur Capteur SAM-0042 : au moins 6.0 L/h"
+    )
+
+
+@pytest.mark.django_db
+def test_water_price_falls_back_to_a_labelled_national_hypothesis(world):
+    """Without a usable profile price, the national average is used and called a hypothesis."""
+    price, source = actions.water_price(world.niort, network=True)
+    assert price > 0
+    assert source.startswith("Hypothèse")
+
+
+@pytest.mark.django_db
+def test_night_flow_rise_opens_a_district_alert(fleet, world):
+    """A district whose 02:00–04:00 flow rises 25 % above its 10-night minimum alarms."""
+    hours = 17 * 24
+    rows = []
+    for h in range(hours):
+        ts = END - HOUR * (hours - h)
+        local = datetime.datetime.fromtimestamp(ts, tz=datetime.UTC).astimezone(
+            __import__("zoneinfo").ZoneInfo("Europe/Paris")
+        )
+        night = 20.0 if local.hour in (2, 3) else 40.0
+        leak = 5.0 if ts >= END - 30 * HOUR else 0.0
+        rows.append(("DMA-CENTRE", ts, night * (1 + 0.01 * np.sin(h)) + leak))
+    send(fleet, "flow_rate", rows)
+    opened = detection.night_flow(world.saint_amand, NOW)
+    assert [a.kind for a in opened] == [AlertKind.NIGHT_FLOW]
+    assert opened[0].leak_m3_per_hour == pytest.approx(5.0, abs=0.5)
+    assert opened[0].site.name == "Secteur Centre"
+
+
+@pytest.mark.django_db
+def test_full_bin_silent_device_and_threshold(fleet, world):
+    """A bin above 80 %, a device silent past its delay and a value above a threshold
+    each open their alert."""
+    send(
+        fleet, "fill_level", [("BAC-12", END - HOUR, 86.0), ("bac-place-carnot", END - HOUR, 40.0)]
+    )
+    Device.objects.filter(external_id="AIR-1").update(threshold=40.0)
+    send(fleet, "pm10", [("AIR-1", END - HOUR, 55.0)])
+    Device.objects.filter(external_id="PLAGE-1").update(created_at=NOW - datetime.timedelta(days=3))
+    detection.refresh_last_seen(world.saint_amand)
+    bins = detection.bins_full(world.saint_amand, NOW)
+    silent = detection.silent_devices(world.saint_amand, NOW)
+    over = detection.thresholds(world.saint_amand, NOW)
+    assert [a.device.external_id for a in bins] == ["BAC-12"]
+    assert "PLAGE-1" in {a.device.external_id for a in silent}
+    assert "BAC-12" not in {a.device.external_id for a in silent}
+    assert [a.device.external_id for a in over] == ["AIR-1"]
+
+
+@pytest.mark.django_db
+def test_lifecycle_acknowledge_then_close(fleet, world):
+    """Open -> acknowledged -> closed; a closed leak counts in the savings; a second
+    close is refused in French."""
+    device = Device.objects.get(external_id="SAM-0042")
+    alert = actions.open_alert(
+        world.saint_amand,
+        kind=AlertKind.CONTINUOUS_FLOW,
+        device=device,
+        title="Fuite",
+        started_at=NOW - datetime.timedelta(hours=10),
+        leak_m3_per_hour=0.01,
+        price_per_m3=4.0,
+    )
+    actions.acknowledge_alert(alert, world.agent_saint_amand, "Plombier prévenu")
+    assert (alert.status, alert.note) == (AlertStatus.ACKNOWLEDGED, "Plombier prévenu")
+    actions.close_alert(alert, world.agent_saint_amand)
+    assert alert.status == AlertStatus.CLOSED
+    with pytest.raises(ActionError) as refused:
+        actions.close_alert(alert, world.agent_saint_amand)
+    assert refused.value.message == "Cette alerte est déjà close."
+    savings = leak_savings(world.saint_amand)
+    assert savings["count"] == 1
+    assert savings["saved_m3_per_year"] == pytest.approx(0.01 * 24 * 365)
+    assert savings["saved_eur_per_year"] == pytest.approx(0.01 * 24 * 365 * 4.0)
+
+
+@pytest.mark.django_db
+def test_other_collectivite_cannot_acknowledge(fleet, world):
+    """A member of Niort cannot act on Saint-Amand-Montrond's alert."""
+    from django.core.exceptions import PermissionDenied
+
+    alert = actions.open_alert(
+        world.saint_amand,
+        kind=AlertKind.SILENT,
+        device=Device.objects.first(),
+        title="Muet",
+        started_at=NOW,
+    )
+    with pytest.raises(PermissionDenied):
+        actions.acknowledge_alert(alert, world.agent_niort)
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
