@@ -35,9 +35,7 @@ def home(request):
     filters = FilterForm(request.GET or None)
     chosen = TerritoryChoiceForm(request.GET if "territoire" in request.GET else None)
     if chosen.is_bound and chosen.is_valid():
-        territory = chosen.cleaned_data["territoire"]
-        code = getattr(territory, "code", None) or territory.siren
-        return redirect("funding:territory", code=code)
+        return redirect("funding:territory", code=_code(chosen.cleaned_data["territoire"]))
     keep = filters.filters()
     ids = [p.id for p in compiled() if keep.keep(p)]
     page, programmes = _programme_page(request, ids)
@@ -51,6 +49,11 @@ def home(request):
         "query": _query_without_page(request),
     }
     return render(request, "funding/home.html", context)
+
+
+def _code(territory) -> str:
+    """The official code of a Commune (INSEE) or an Epci (SIREN)."""
+    return getattr(territory, "code", None) or territory.siren
 
 
 def _query_without_page(request) -> str:
@@ -149,7 +152,10 @@ def calendar(request):
         .order_by("closes_on", "programme__name")
     )
     place = None
+    chosen = TerritoryChoiceForm(request.GET if "territoire" in request.GET else None)
     code = request.GET.get("code", "").strip()
+    if chosen.is_bound and chosen.is_valid():
+        code = _code(chosen.cleaned_data["territoire"])
     if code:
         found = perimeters.for_code(code)
         if found is None:
@@ -170,5 +176,6 @@ def calendar(request):
         "place": place,
         "ongoing": ongoing.order_by("name"),
         "today": today,
+        "chosen": chosen,
     }
     return render(request, "funding/calendar.html", context)
