@@ -107,6 +107,10 @@ def catalogue_command(args) -> int:
     return _command("catalogue", *args.rest)
 
 
+def sensors_command(args) -> int:
+    return _command("sensors", *args.rest)
+
+
 def backup_command(args) -> int:
     _setup()
     from territoria.backup import BackupError, backup
@@ -182,6 +186,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=catalogue_command)
+
+    p = sub.add_parser(
+        "sensors", help="capteurs : sensors simulate|detect|purge … (données simulées, détection)"
+    )
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=sensors_command)
 
     p = sub.add_parser("backup", help="sauvegarde la base de données et les fichiers déposés")
     p.add_argument("--output", help="chemin du fichier de sauvegarde")
