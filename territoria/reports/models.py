@@ -324,6 +324,10 @@ class Report(TenantModel):
                 fields=["collectivite", "publication", "status", "created_at"],
                 name="report_public_status",
             ),
+            # Open311 lists of a commune read its reports in date order (any owner).
+            models.Index(
+                fields=["commune", "publication", "created_at"], name="report_commune_dates"
+            ),
             models.Index(fields=["collectivite", "latitude", "longitude"], name="report_place"),
             models.Index(fields=["closed_at"], name="report_closed_at"),
         ]

@@ -44,6 +44,8 @@ def make_report(category, *, at=SAINT_AMAND, commune=None, **extra) -> Report:
     extra.setdefault("reporter_email", "camille.secret@exemple.fr")
     extra.setdefault("reporter_name", "Camille Secrète")
     extra.setdefault("reporter_phone", "06 12 34 56 78")
+    if commune is None:
+        commune = category.collectivite.commune  # None for an EPCI
     return Report.objects.create(
         collectivite=category.collectivite,
         category=category,

@@ -284,9 +284,11 @@ def _create(request, fmt, params):
 
 
 def _public_requests(jurisdiction):
+    """A commune's requests are those made in it, handled by the commune or by its EPCI
+    (every report made in a commune's own pages or jurisdiction records the commune)."""
     reports = Report.objects.published()
     if jurisdiction.kind == CollectiviteKind.COMMUNE:
-        return reports.filter(Q(collectivite=jurisdiction) | Q(commune_id=jurisdiction.commune_id))
+        return reports.filter(commune_id=jurisdiction.commune_id)
     return reports.filter(collectivite=jurisdiction)
 
 

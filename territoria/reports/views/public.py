@@ -111,7 +111,7 @@ def reports_geojson(request, slug):
     )
     truncated = len(rows) > MAP_MAX_POINTS
     base = reverse("reports:detail", kwargs={"slug": slug, "report_id": 0})[:-2]
-    labels = dict(Status.choices)
+    labels = {value: str(label) for value, label in Status.choices}
     features = [
         {
             "type": "Feature",
