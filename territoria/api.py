@@ -5,6 +5,8 @@ from ninja.errors import ValidationError
 
 from territoria.catalogue.api import router as catalogue_router
 from territoria.funding.api import router as funding_router
+from territoria.participation.api import router as participation_router
+from territoria.purchasing.api import router as purchasing_router
 from territoria.reports.api import router as reports_router
 from territoria.roadmap.api import router as roadmap_router
 from territoria.sensors.api import router as sensors_router
@@ -23,6 +25,8 @@ api.add_router("/feuille-de-route", roadmap_router)
 api.add_router("/signalements", reports_router)
 api.add_router("/capteurs", sensors_router)
 api.add_router("/aides", funding_router)
+api.add_router("/participation", participation_router)
+api.add_router("/achats-groupes", purchasing_router)
 
 
 @api.exception_handler(ValidationError)

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from territoria.accounts import demo as accounts_demo
 from territoria.catalogue import demo as catalogue_demo
 from territoria.funding import demo as funding_demo
+from territoria.participation import demo as participation_demo
+from territoria.purchasing import demo as purchasing_demo
 from territoria.reports import demo as reports_demo
 from territoria.roadmap import demo as roadmap_demo
 from territoria.sensors import demo as sensors_demo
@@ -20,4 +22,6 @@ def load() -> list[tuple[str, str]]:
     roadmap_demo.load(collectivites)
     reports_demo.load(collectivites)
     sensors_demo.load(collectivites)
+    participation_demo.load(collectivites)
+    purchasing_demo.load(collectivites)
     return logins

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "territoria.reports",
     "territoria.sensors",
     "territoria.funding",
+    "territoria.participation",
+    "territoria.purchasing",
     "territoria.scheduler",
 ]
 

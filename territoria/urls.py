@@ -20,6 +20,8 @@ urlpatterns = [
     path("open311/v2/", include("territoria.reports.open311_urls")),
     path("capteurs/", include("territoria.sensors.urls")),
     path("aides/", include("territoria.funding.urls")),
+    path("participation/", include("territoria.participation.urls")),
+    path("achats-groupes/", include("territoria.purchasing.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path(
