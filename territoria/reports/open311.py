@@ -44,9 +44,10 @@ class Open311Error(Exception):
         self.errors = [(code, description)]
 
 
-def w3c(value: datetime.datetime) -> str:
-    """W3C-DTF with the timezone, e.g. 2026-11-20T10:00:00+01:00."""
-    return timezone.localtime(value).isoformat(timespec="seconds")
+def w3c(value: datetime.datetime, tz=None) -> str:
+    """W3C-DTF with the timezone, e.g. 2026-11-20T10:00:00+01:00 (pass `tz` in loops:
+    looking up the current timezone costs more than the conversion)."""
+    return value.astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 def _xml_value(value) -> str:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from territoria.accounts.actions import ActionError
@@ -321,7 +322,7 @@ def _request_rows(reports):
     )
 
 
-def _request_item(row) -> dict:
+def _request_item(row, tz) -> dict:
     (
         pk, status, notes, category, code, owner, owner_name, service, description,
         created, updated, closed, address, approximate, lat, lon, photo_id,
@@ -342,8 +343,10 @@ def _request_item(row) -> dict:
             "service_code": f"{owner}.{code}",
             "description": description,
             "agency_responsible": f"{owner_name} — {service}" if service else owner_name,
-            "requested_datetime": w3c(created),
-            "updated_datetime": w3c(closed if open311_status == "closed" and closed else updated),
+            "requested_datetime": w3c(created, tz),
+            "updated_datetime": w3c(
+                closed if open311_status == "closed" and closed else updated, tz
+            ),
             "address": address,
             "lat": lat,
             "long": lon,
@@ -376,7 +379,8 @@ def _list(request, fmt, params):
     reports = reports.order_by("-created_at", "-pk")
     offset = (number - 1) * size
     rows = _request_rows(reports[offset : offset + size])
-    return _respond(fmt, "service_requests", [_request_item(row) for row in rows])
+    tz = timezone.get_current_timezone()
+    return _respond(fmt, "service_requests", [_request_item(row, tz) for row in rows])
 
 
 MAX_IDS = 200
@@ -401,7 +405,9 @@ def request_detail(request, fmt, params, request_id):
         raise Open311Error(
             404, "unknown_request", f"service_request_id inconnu : {request_id[:40]}"
         )
-    return _respond(fmt, "service_requests", [_request_item(rows[0])])
+    return _respond(
+        fmt, "service_requests", [_request_item(rows[0], timezone.get_current_timezone())]
+    )
 
 
 @endpoint("GET", "HEAD")
@@ -437,13 +443,14 @@ def service_request_updates(request, fmt, params):
             offset : offset + size
         ]
     )
+    tz = timezone.get_current_timezone()
     items = [
         compact(
             {
                 "update_id": str(pk),
                 "service_request_id": str(report_id),
                 "status": OPEN311_UPDATE_STATUS[status_after or report_status],
-                "updated_datetime": w3c(created),
+                "updated_datetime": w3c(created, tz),
                 "description": text,
             }
         )
