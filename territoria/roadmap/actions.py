@@ -17,7 +17,7 @@ from territoria.roadmap.models import Profile, Project, Scenario
 
 
 def _require_change(obj, user):
-    if not obj.get_abilities(user)["change"]:
+    if not (obj.get_abilities(user)["change"] or (user.is_authenticated and user.is_operator)):
         raise PermissionDenied
 
 
@@ -202,8 +202,7 @@ def make_current(user, scenario: Scenario) -> None:
 
 
 def delete_scenario(user, scenario: Scenario) -> None:
-    if not scenario.get_abilities(user)["delete"] and not scenario.get_abilities(user)["change"]:
-        raise PermissionDenied
+    _require_change(scenario, user)
     with transaction.atomic():
         record(user, "roadmap.scenario_deleted", collectivite=scenario.collectivite,
                summary=_("Scénario « %(name)s » supprimé") % {"name": scenario.name})  # fmt: skip
