@@ -235,3 +235,47 @@ class FilterForm(forms.Form):
 class ClientApplicationForm(forms.Form):
     name = forms.CharField(label=_("Nom de l'application"), max_length=120)
     contact = forms.EmailField(label=_("Contact technique"), required=False)
+
+
+class ZoneForm(forms.Form):
+    """The box a collectivité takes reports in (the COG has no geometry)."""
+
+    south = forms.FloatField(label=_("Latitude sud"), min_value=-90, max_value=90)
+    north = forms.FloatField(label=_("Latitude nord"), min_value=-90, max_value=90)
+    west = forms.FloatField(label=_("Longitude ouest"), min_value=-180, max_value=180)
+    east = forms.FloatField(label=_("Longitude est"), min_value=-180, max_value=180)
+    is_open = forms.BooleanField(label=_("Recevoir des signalements"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if {"south", "north", "west", "east"} <= data.keys():
+            if data["south"] >= data["north"]:
+                raise forms.ValidationError(_("La latitude sud doit être inférieure à la nord."))
+            if data["west"] >= data["east"]:
+                raise forms.ValidationError(_("La longitude ouest doit être inférieure à l'est."))
+        return data
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=120)
+    code = forms.SlugField(
+        label=_("Code"), max_length=60, help_text=_("Lettres, chiffres et tirets ; ne change plus.")
+    )
+    group = forms.CharField(label=_("Groupe"), max_length=80, required=False)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    service = forms.CharField(
+        label=_("Service"), max_length=120, help_text=_("L'équipe qui traite ces signalements.")
+    )
+    duplicate_radius_m = forms.IntegerField(
+        label=_("Rayon de recherche des doublons (m)"), min_value=10, max_value=5000, initial=250
+    )
+    epci_competence = forms.BooleanField(
+        label=_("Compétence intercommunale (proposée dans toutes les communes membres)"),
+        required=False,
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, is_epci=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_epci:
+            del self.fields["epci_competence"]

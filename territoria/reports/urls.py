@@ -21,4 +21,5 @@ urlpatterns = [
     path("<slug:slug>/gestion/<int:report_id>/", backoffice.manage_detail, name="manage_detail"),
     path("<slug:slug>/gestion/indicateurs/", backoffice.dashboard, name="dashboard"),
     path("<slug:slug>/gestion/open311/", backoffice.clients, name="clients"),
+    path("<slug:slug>/gestion/reglages/", backoffice.settings_page, name="settings"),
 ]

@@ -73,6 +73,7 @@ def samples(world):
         "reports:manage_detail": {"slug": slug, "report_id": report.pk},
         "reports:dashboard": {"slug": slug},
         "reports:clients": {"slug": slug},
+        "reports:settings": {"slug": slug},
         "open311:discovery": {"fmt": "json"},
         "open311:services": {"fmt": "json"},
         "open311:service": {"fmt": "xml", "service_code": f"{slug}.eclairage"},

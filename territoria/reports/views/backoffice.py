@@ -22,12 +22,22 @@ from territoria.reports import actions, indicators
 from territoria.reports.enums import CLOSED_STATUSES, OPEN_STATUSES, Publication, Status
 from territoria.reports.forms import (
     AssignForm,
+    CategoryForm,
     ClientApplicationForm,
     DuplicateForm,
     FilterForm,
     UpdateForm,
+    ZoneForm,
 )
-from territoria.reports.models import Category, ClientApplication, Report, Update
+from territoria.reports.models import (
+    Category,
+    ClientApplication,
+    Report,
+    ReportZone,
+    Service,
+    Update,
+)
+from territoria.territories.enums import CollectiviteKind
 from territoria.territories.models import user_role
 from territoria.territories.tenancy import collectivite_for
 
@@ -285,4 +295,81 @@ def clients(request, slug):
             "form": form,
             "new_key": new_key,
         },
+    )
+
+
+def settings_page(request, slug):
+    """An admin sets the zone and the categories of the collectivité."""
+    collectivite = collectivite_for(request, slug, "manage_members")
+    zone = ReportZone.objects.filter(collectivite=collectivite).first()
+    is_epci = collectivite.kind == CollectiviteKind.EPCI
+    zone_form = ZoneForm(
+        initial={
+            "south": zone.south,
+            "north": zone.north,
+            "west": zone.west,
+            "east": zone.east,
+            "is_open": zone.is_open,
+        }
+        if zone
+        else {"is_open": True}
+    )
+    category_form = CategoryForm(is_epci=is_epci)
+    if request.method == "POST":
+        if request.POST.get("form") == "zone":
+            zone_form = ZoneForm(request.POST)
+            if zone_form.is_valid():
+                with transaction.atomic():
+                    ReportZone.objects.update_or_create(
+                        collectivite=collectivite, defaults=zone_form.cleaned_data
+                    )
+                    audit.record(
+                        request.user,
+                        "reports.zone",
+                        collectivite=collectivite,
+                        changes=zone_form.cleaned_data,
+                    )
+                messages.success(request, _("Zone enregistrée."))
+                return redirect(request.path)
+        elif request.POST.get("form") == "category":
+            category_form = CategoryForm(request.POST, is_epci=is_epci)
+            if category_form.is_valid():
+                data = dict(category_form.cleaned_data)
+                if Category.objects.of(collectivite).filter(code=data["code"]).exists():
+                    category_form.add_error("code", _("Ce code est déjà pris."))
+                else:
+                    with transaction.atomic():
+                        service, _created = Service.objects.get_or_create(
+                            collectivite=collectivite, name=data.pop("service")
+                        )
+                        category = Category.objects.create(
+                            collectivite=collectivite, service=service, **data
+                        )
+                        audit.record(
+                            request.user, "reports.category", obj=category, summary=category.name
+                        )
+                    messages.success(request, _("Catégorie ajoutée."))
+                    return redirect(request.path)
+        elif "toggle" in request.POST:
+            category = get_object_or_404(
+                Category.objects.of(collectivite), pk=request.POST.get("toggle")
+            )
+            with transaction.atomic():
+                category.is_active = not category.is_active
+                category.save(update_fields=["is_active"])
+                audit.record(request.user, "reports.category", obj=category, summary=category.name)
+            return redirect(request.path)
+    return render(
+        request,
+        "reports/settings.html",
+        {
+            "collectivite": collectivite,
+            "zone": zone,
+            "zone_form": zone_form,
+            "category_form": category_form,
+            "categories": Category.objects.of(collectivite)
+            .select_related("service")
+            .prefetch_related("questions"),
+        },
+        status=400 if request.method == "POST" else 200,
     )
