@@ -42,3 +42,13 @@ def test_projects_of_the_plan_are_stored(story):
     water = Project.objects.get(scenario=story, use_case__slug="capteurs-fuites-eau")
     assert water.start_year == story.result["profile"]["first_year"]
     assert water.planned_saving == round(water.planned_saving, 2) > 0
+
+
+def test_on_merit_alone_leaks_come_first_and_bins_follow(shipped):
+    """Without any imposed project, the optimiser itself starts leak detection, then bins."""
+    from territoria.roadmap import planning
+
+    profile = demo.saint_amand_profile(shipped.saint_amand)
+    starts = planning.solve_scenario(profile, {})["ends"]["central"]["starts"]
+    assert starts["capteurs-fuites-eau"] == profile.first_year
+    assert starts["capteurs-remplissage-conteneurs"] == profile.first_year + 1
