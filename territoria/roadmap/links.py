@@ -4,6 +4,8 @@
   module prices leaks with the water €/m³);
 - `projects_of(collectivite)`: the projects of the current plan (the funding module
   matches aid to them);
+- `population(collectivite)`: the population the profile states (the funding module
+  evaluates eligibility on it), or None without a saved profile;
 - `use_case_slot(request, use_case)`: the HTML the catalogue shows on a use case's page.
 """
 
@@ -29,6 +31,18 @@ def cost_basis(collectivite, key: str) -> dict | None:
             "amount_eur", "volume", "volume_unit", "unit_price_eur", "is_hypothesis", "source"
         )
     }  # fmt: skip
+
+
+def population(collectivite) -> int | None:
+    """The population the saved profile states (an élu may correct the geographic
+    code's figure), or None when the collectivité has no profile."""
+    from territoria.roadmap.models import Profile
+
+    return (
+        Profile.objects.filter(collectivite=collectivite)
+        .values_list("population", flat=True)
+        .first()
+    )
 
 
 def projects_of(collectivite) -> list[dict]:

@@ -57,3 +57,10 @@ def test_the_plan_api_serves_members_only(client, shipped):
         "code": "not_found",
         "message": "Collectivité inconnue ou réservée à ses membres.",
     }
+
+
+def test_population_is_the_profile_s_or_none(shipped):
+    """The funding module reads the profile's population; None without a profile."""
+    demo.load([shipped.saint_amand])
+    assert links.population(shipped.saint_amand) == 9899
+    assert links.population(shipped.niort) is None

@@ -41,3 +41,23 @@ def test_the_plan_page_shows_the_plan_and_its_reasons(client, demo_plan, world):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in html
     assert "Trésorerie en fin d'année" in html
     assert "Lancé dès la première année" in html
+
+
+def test_measured_and_expected_figures_show_beside_the_plan(client, demo_plan, world):
+    """A project's expected aid and measured saving appear beside its planned saving."""
+    from decimal import Decimal
+
+    from territoria.roadmap.models import Project
+
+    Project.objects.filter(scenario=demo_plan, use_case__slug="capteurs-fuites-eau").update(
+        measured_saving_eur_per_year=Decimal("38000"),
+        measured_saving_source="Compteurs, 2026 contre 2025",
+        expected_aid_min=Decimal("2000"),
+        expected_aid_max=Decimal("4000"),
+        aid_source="DETR",
+    )
+    client.force_login(world.agent_saint_amand)
+    html = client.get(demo_plan.get_absolute_url()).content.decode()
+    assert "38\u00a0000\u00a0€" in html
+    assert "Compteurs, 2026 contre 2025" in html
+    assert "2\u00a0000\u00a0€" in html and "DETR" in html

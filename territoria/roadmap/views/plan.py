@@ -24,11 +24,17 @@ def measured_savings(collectivite) -> dict:
         from territoria.sensors.links import measured_savings as sensors_savings
     except (ImportError, AttributeError):
         return {}
-    try:
-        found = sensors_savings(collectivite)
-    except Exception:  # noqa: BLE001 - another module's failure must not break the plan
-        return {}
-    return found if isinstance(found, dict) else {}
+    found = {}
+    for measure in sensors_savings(collectivite):
+        slug, amount = measure.get("use_case_slug"), measure.get("saving_per_year_eur")
+        if slug and amount is not None:
+            entry = found.setdefault(slug, {"eur_per_year": 0, "source": []})
+            entry["eur_per_year"] += float(amount)
+            entry["source"].append(str(measure.get("source") or measure.get("label") or ""))
+    return {
+        slug: {"eur_per_year": e["eur_per_year"], "source": " ; ".join(filter(None, e["source"]))}
+        for slug, e in found.items()
+    }
 
 
 def summary(plan: dict, economics: dict) -> dict:
