@@ -61,3 +61,12 @@ def test_measured_and_expected_figures_show_beside_the_plan(client, demo_plan, w
     assert "38\u00a0000\u00a0€" in html
     assert "Compteurs, 2026 contre 2025" in html
     assert "2\u00a0000\u00a0€" in html and "DETR" in html
+
+
+def test_the_collectivite_page_links_members_to_the_roadmap(client, world):
+    """Members see the roadmap card on the collectivité page; visitors do not."""
+    link = reverse("roadmap:overview", kwargs={"slug": "saint-amand-montrond"})
+    page = reverse("territories:collectivite", kwargs={"slug": "saint-amand-montrond"})
+    assert link not in client.get(page).content.decode()
+    client.force_login(world.agent_saint_amand)
+    assert link in client.get(page).content.decode()
