@@ -23,5 +23,5 @@ def load() -> list[tuple[str, str]]:
     reports_demo.load(collectivites)
     sensors_demo.load(collectivites)
     participation_demo.load(collectivites)
-    purchasing_demo.load(collectivites)
+    logins += purchasing_demo.load(collectivites)
     return logins

@@ -155,41 +155,45 @@ def _candidates(campaign):
     return Collectivite.objects.active().exclude(pk=campaign.collectivite_id).order_by("name")
 
 
-def _post_action(view):
-    """A coordinator's or member's step: refusals are shown as a message on the page."""
+def _post_action(ability):
+    """A coordinator's or member's step, for people with that ability on the campaign
+    (403 otherwise); refusals of the step itself are shown as a message on the page."""
 
-    @wraps(view)
-    @login_required
-    @require_POST
-    def wrapper(request, pk):
-        campaign, can = _campaign(request, pk)
-        try:
-            view(request, campaign, can)
-        except ActionError as error:
-            messages.error(request, error.message)
-        return redirect(campaign)
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        @require_POST
+        def wrapper(request, pk):
+            campaign, can = _campaign(request, pk)
+            if ability and not can[ability]:
+                raise PermissionDenied
+            try:
+                view(request, campaign, can)
+            except ActionError as error:
+                messages.error(request, error.message)
+            return redirect(campaign)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
-@_post_action
+@_post_action(None)
 def join(request, campaign, can):
     joinable = _joinable(request, campaign)
+    if not joinable:
+        raise PermissionDenied(_("Aucune de vos collectivités n'est invitée à cet achat groupé."))
+    if campaign.status != CampaignStatus.OPEN or campaign.is_past_deadline():
+        raise ActionError("frozen", actions.late_message(campaign))
     form = JoinForm(
         request.POST,
         members=Collectivite.objects.filter(pk__in=[c.pk for c in joinable]),
         lots=campaign.lots.all(),
     )
-    if campaign.status != CampaignStatus.OPEN or campaign.is_past_deadline():
-        raise ActionError("frozen", actions.late_message(campaign))
-    if not joinable:
-        raise ActionError(
-            "not_invited", _("Aucune de vos collectivités n'est invitée à cet achat groupé.")
-        )
     if not form.is_valid():
         errors = "; ".join(
-            f"{form.fields[f].label if f in form.fields else ''} : {e[0]}"
-            for f, e in form.errors.items()
+            f"{form.fields[name].label if name in form.fields else ''} : {problems[0]}"
+            for name, problems in form.errors.items()
         )
         raise ActionError("invalid", _("Inscription refusée — %s.") % errors)
     actions.join(
@@ -203,7 +207,7 @@ def join(request, campaign, can):
     messages.success(request, _("Besoins enregistrés."))
 
 
-@_post_action
+@_post_action("manage")
 def invite(request, campaign, can):
     form = InviteForm(request.POST, candidates=_candidates(campaign))
     if not form.is_valid():
@@ -212,19 +216,19 @@ def invite(request, campaign, can):
     messages.success(request, _("%(n)s collectivité(s) invitée(s).") % {"n": count})
 
 
-@_post_action
+@_post_action("manage")
 def open_campaign(request, campaign, can):
     actions.open_campaign(request.user, campaign)
     messages.success(request, _("L'achat groupé est ouvert : les invités sont prévenus."))
 
 
-@_post_action
+@_post_action("manage")
 def freeze(request, campaign, can):
     if actions.freeze(campaign, request.user):
         messages.success(request, _("Besoins arrêtés : plus aucune adhésion ni modification."))
 
 
-@_post_action
+@_post_action("manage")
 def award(request, campaign, can):
     form = AwardForm(request.POST, lots=campaign.lots.all())
     if not form.is_valid():
@@ -233,7 +237,7 @@ def award(request, campaign, can):
     messages.success(request, _("Attribution enregistrée : les parts sont recalculées."))
 
 
-@_post_action
+@_post_action("manage")
 def close(request, campaign, can):
     actions.close(request.user, campaign)
     messages.success(request, _("Achat groupé clos."))
