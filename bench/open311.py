@@ -263,10 +263,12 @@ def main() -> int:
             script = var_dir / "p95.lua"
             script.write_text(LUA)
             results = {name: [] for name in targets}
+            load_before = os.getloadavg()[0]
             for run in range(args.runs):
                 for name, path in targets.items():
                     results[name].append(wrk(base + path, args.duration, script))
                 print(f"série {run + 1}/{args.runs} terminée", flush=True)
+            load_after = os.getloadavg()[0]
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -280,7 +282,8 @@ def main() -> int:
         f"Python {platform.python_version()}, base {facts['vendor']} {facts['db_version']}, "
         f"granian {args.workers} processus × {args.threads} fils, wrk {CONNECTIONS} connexions, "
         f"{args.runs} séries de {args.duration} s, le {datetime.now():%Y-%m-%d}. "
-        f"Remplissage : {fmt(facts['fill_seconds'])} s."
+        f"Remplissage : {fmt(facts['fill_seconds'])} s. Charge moyenne de la machine "
+        f"(1 min) : {fmt(load_before, 2)} au début, {fmt(load_after, 2)} à la fin."
     )
     print()
     print("| requête | réponse | p50 | p95 | p99 | req/s | p95 / plancher |")
