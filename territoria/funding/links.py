@@ -74,3 +74,27 @@ def projects_with_funding(collectivite, area) -> list[ProjectAid]:
 
 def no_projects_message() -> str:
     return _("Aucun projet dans la feuille de route de cette collectivité pour l'instant.")
+
+
+def use_case_slot(request, use_case) -> str:
+    """The programmes that name this use case, on its catalogue page; for a member, the
+    verdict for their collectivités."""
+    from django.template.loader import render_to_string
+
+    from territoria.funding.models import Programme
+    from territoria.territories.models import Collectivite
+
+    programmes = list(
+        Programme.objects.published().filter(use_cases=use_case).order_by("name")[:12]
+    )
+    if not programmes:
+        return ""
+    rows = []
+    collectivites = list(
+        Collectivite.objects.of_member(request.user).select_related("commune", "epci")[:3]
+    )
+    areas = [(c, perimeters.for_collectivite(c, population(c))) for c in collectivites]
+    for programme in programmes:
+        verdicts = [(c, check(programme, area)) for c, area in areas]
+        rows.append({"programme": programme, "verdicts": verdicts})
+    return render_to_string("funding/includes/use_case_slot.html", {"rows": rows}, request)

@@ -83,7 +83,7 @@ def test_use_case_page_shows_every_part(client):
         "Feuille de route",
         "Le module Feuille de route montrera ici",
         "Financements",
-        "Le module Financements montrera ici",
+        "Aucun programme de financement ne nomme ce cas d'usage",
     ]:
         assert expected in text, expected
     assert "Brouillon caché" not in text

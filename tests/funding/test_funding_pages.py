@@ -125,3 +125,16 @@ def test_members_see_their_collectivite_page_and_subscribe(client, world, progra
     assert DigestSubscription.objects.filter(user=world.agent_saint_amand).count() == 1
     client.post(reverse("funding:subscribe", args=["saint-amand-montrond"]), {"abonner": "0"})
     assert not DigestSubscription.objects.exists()
+
+
+def test_a_use_case_page_lists_the_programmes_naming_it(client, world):
+    """The catalogue's use-case page lists the programmes that fund it and, for a member,
+    the verdict for their collectivité."""
+    from tests.catalogue.factories import make_use_case
+
+    use_case = make_use_case(slug="detection-fuites-slot")
+    make_programme("agence-eau", name="Aide aux réseaux d'eau", use_cases=[use_case])
+    client.force_login(world.agent_saint_amand)
+    page = client.get(use_case.get_absolute_url()).content.decode()
+    assert "Aide aux réseaux d&#x27;eau" in page
+    assert "Saint-Amand-Montrond : éligible" in page

@@ -120,3 +120,17 @@ def test_preparing_a_campaign_with_tiers(client, world):
     page = client.post(reverse("purchasing:create"), rising).content.decode()
     assert "le prix monte entre 1 et 100 unités" in page
     assert not Campaign.objects.filter(title="Autre").exists()
+
+
+def test_an_open_campaign_shows_on_its_catalogue_pages(client, world):
+    """The solution's and the use case's catalogue pages announce the open campaign."""
+    from tests.catalogue.factories import make_solution
+
+    campaign = make_campaign(world)
+    solution = make_solution(
+        "Capteurs Exemple", slug="capteurs-exemple", use_cases=[campaign.use_case]
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(solution=solution)
+    for url in (solution.get_absolute_url(), campaign.use_case.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Achat groupé en cours" in page and campaign.get_absolute_url() in page

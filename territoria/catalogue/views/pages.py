@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from territoria.catalogue.enums import Axis, Metric, Moderation
 from territoria.catalogue.models import Feedback, Figure, Solution, UseCase
+from territoria.funding import links as funding_links
+from territoria.purchasing import links as purchasing_links
 from territoria.roadmap import links as roadmap_links
 from territoria.territories.models import Collectivite
 
@@ -85,6 +87,8 @@ def use_case_detail(request, slug):
         "cost_figures": cost_figures,
         "other_figures": other_figures,
         "roadmap_slot": roadmap_links.use_case_slot(request, use_case),
+        "funding_slot": funding_links.use_case_slot(request, use_case),
+        "purchasing_slot": purchasing_links.campaigns_slot(request, use_case=use_case),
     }
     return render(request, "catalogue/use_case_detail.html", context)
 
@@ -117,5 +121,6 @@ def solution_detail(request, slug):
         "is_published": solution.status == Moderation.APPROVED,
         "is_fictitious": solution.is_fictitious
         or (solution.provider is not None and solution.provider.is_fictitious),
+        "purchasing_slot": purchasing_links.campaigns_slot(request, solution=solution),
     }
     return render(request, "catalogue/solution_detail.html", context)
