@@ -41,10 +41,16 @@ def samples(world):
     place = world.saint_amand
     slug = {"slug": place.slug}
     visible = make_idea(place, world.citizen, title="Idée visible", author_name="Camille")
-    Comment.objects.create(idea=visible, author=world.citizen, body=HIDDEN_COMMENT,
-                           visibility=Visibility.HIDDEN)  # fmt: skip
-    hidden = make_idea(place, world.citizen, title=HIDDEN_IDEA, visibility=Visibility.PENDING,
-                       moderation_note=MODERATION_NOTE)  # fmt: skip
+    Comment.objects.create(
+        idea=visible, author=world.citizen, body=HIDDEN_COMMENT, visibility=Visibility.HIDDEN
+    )
+    hidden = make_idea(
+        place,
+        world.citizen,
+        title=HIDDEN_IDEA,
+        visibility=Visibility.PENDING,
+        moderation_note=MODERATION_NOTE,
+    )
     campaign = make_campaign(place)
     project = make_project(campaign, "Projet du walker", 1_000)
     budget_actions.import_census(campaign, world.agent_saint_amand, CENSUS, with_codes=True)
@@ -53,8 +59,9 @@ def samples(world):
     draft.title = DRAFT_CONSULTATION
     draft.save()
     response = Response.objects.create(consultation=draft, respondent_key="k" * 64)
-    Answer.objects.create(response=response, question=questions[4], value=PENDING_TEXT,
-                          review="pending")  # fmt: skip
+    Answer.objects.create(
+        response=response, question=questions[4], value=PENDING_TEXT, review="pending"
+    )
     b = {"slug": place.slug, "campaign": campaign.slug}
     c = {"slug": place.slug, "consultation": draft.slug}
     return {

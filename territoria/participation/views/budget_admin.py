@@ -18,19 +18,18 @@ from territoria.participation.forms import (
     RulesForm,
 )
 from territoria.participation.models import Ballot, Campaign, Project, VoteCode
-from territoria.participation.views.common import refuse
-from territoria.territories.tenancy import collectivite_for
+from territoria.participation.views.common import refuse, staff_collectivite
 
 
 def _campaign(request, slug, campaign) -> Campaign:
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     found = get_object_or_404(Campaign, collectivite=place, slug=campaign)
     found.collectivite = place
     return found
 
 
 def campaign_new(request, slug):
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)

@@ -27,3 +27,16 @@ def refuse(request, error, form=None) -> None:
 
 def is_staff(request, collectivite) -> bool:
     return staff_of(request.user, collectivite)
+
+
+def staff_collectivite(request, slug) -> Collectivite:
+    """The collectivité if the person is one of its agents or admins (or an operator):
+    404 for people with no role there, 403 for élus."""
+    from django.core.exceptions import PermissionDenied
+
+    from territoria.territories.tenancy import collectivite_for
+
+    place = collectivite_for(request, slug, "view_private")
+    if not staff_of(request.user, place):
+        raise PermissionDenied
+    return place

@@ -22,8 +22,8 @@ from territoria.participation.views.common import (
     is_staff,
     public_collectivite,
     refuse,
+    staff_collectivite,
 )
-from territoria.territories.tenancy import collectivite_for
 
 TOKEN_COOKIE = "territoria_survey"  # noqa: S105 (a cookie name)
 
@@ -153,7 +153,7 @@ def consultation_results(request, slug, consultation):
 
 def consultation_export(request, slug, consultation):
     """One row per response, one column per question (agents only; no respondent key)."""
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     found = get_object_or_404(Consultation, collectivite=place, slug=consultation)
     questions = list(found.questions.all())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -181,7 +181,7 @@ def consultation_export(request, slug, consultation):
 
 
 def consultation_new(request, slug):
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         found = form.save(commit=False)
@@ -203,7 +203,7 @@ def consultation_new(request, slug):
 
 def consultation_manage(request, slug, consultation):
     """The questionnaire builder and the moderation of free-text answers."""
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     found = get_object_or_404(Consultation, collectivite=place, slug=consultation)
     form = QuestionForm(request.POST or None, consultation=found)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +238,7 @@ def consultation_manage(request, slug, consultation):
 
 @require_POST
 def consultation_texts(request, slug, consultation):
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     found = get_object_or_404(Consultation, collectivite=place, slug=consultation)
     n = consultation_actions.review_texts(
         found,

@@ -15,8 +15,12 @@ from territoria.participation import idea_actions
 from territoria.participation.enums import IdeaCategory, IdeaStatus, Visibility
 from territoria.participation.forms import AnswerForm, CommentForm, IdeaForm
 from territoria.participation.models import Comment, Idea
-from territoria.participation.views.common import is_staff, public_collectivite, refuse
-from territoria.territories.tenancy import collectivite_for
+from territoria.participation.views.common import (
+    is_staff,
+    public_collectivite,
+    refuse,
+    staff_collectivite,
+)
 
 
 def ideas(request, slug):
@@ -154,7 +158,7 @@ def idea_flag(request, slug, pk):
 
 @require_POST
 def idea_answer(request, slug, pk):
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     idea = get_object_or_404(Idea, collectivite=place, pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
@@ -170,7 +174,7 @@ def idea_answer(request, slug, pk):
 
 def moderation(request, slug):
     """Flagged and hidden contributions; hide or restore in bulk."""
-    place = collectivite_for(request, slug, "change")
+    place = staff_collectivite(request, slug)
     if request.method == "POST":
         try:
             if request.POST.get("author"):
