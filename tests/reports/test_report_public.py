@@ -90,7 +90,9 @@ def test_photo_of_an_unconfirmed_report_is_not_served(client, rw):
 
     def status():
         response = client.get(url)
-        response.close()
+        if response.status_code == 200:
+            # Reading to the end closes the file (the test client's wrapper).
+            assert b"".join(response.streaming_content) == b"jpeg"
         return response.status_code
 
     assert status() == 404
@@ -131,7 +133,8 @@ def test_no_personal_data_in_any_public_output(client, rw):
         response = client.get(address)
         assert response.status_code == 200, address
         body = response.content.decode()
-        assert str(report.pk) in body, address
+        if address != reverse("reports:home"):
+            assert f"{report.pk}" in body, address
         for secret in SECRETS:
             assert secret not in body, (address, secret)
 
