@@ -19,7 +19,7 @@ from ninja.responses import Status
 from territoria.api_errors import ErrorOut, error
 from territoria.sensors import actions, formats, indicators
 from territoria.sensors.enums import DeviceKind, Source
-from territoria.sensors.ingest import BatchRejected
+from territoria.sensors.ingest import BatchRejected, paused_gc
 from territoria.sensors.models import Device, Fleet, Site, normalise_dev_eui
 
 router = Router(tags=["Capteurs et pilotage"])
@@ -158,13 +158,14 @@ def post_readings(request):
     fleet = _fleet(request)
     if fleet is None:
         return _unauthorized()
-    body = _json(request)
-    if body is None:
-        return _invalid_json()
-    try:
-        return Status(200, _stored(actions.ingest_items(fleet, formats.native(body))))
-    except BatchRejected as rejected:
-        return Status(422, rejected.as_dict())
+    with paused_gc():
+        body = _json(request)
+        if body is None:
+            return _invalid_json()
+        try:
+            return Status(200, _stored(actions.ingest_items(fleet, formats.native(body))))
+        except BatchRejected as rejected:
+            return Status(422, rejected.as_dict())
 
 
 @router.post(

@@ -45,7 +45,8 @@ def native(body) -> Items:
             )
             items.quantities = [quantity] * count
             items.units = [unit] * count
-            items.labels = list(range(count))
+            items.uniform = (quantity, unit)
+            items.labels = range(count)
             return items
         for index, row in enumerate(rows):
             if not (isinstance(row, list) and len(row) == 3):

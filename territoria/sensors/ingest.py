@@ -6,13 +6,16 @@ stored (the key is (ts, device, quantity), so a replayed batch adds nothing), an
 updates the hourly and daily rollups from the new readings only.
 """
 
+import contextlib
 import datetime
+import fcntl
+import gc
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 import numpy as np
@@ -59,6 +62,8 @@ class Items:
     units: list = field(default_factory=list)
     labels: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # problems found while parsing
+    # (quantity, unit) shared by every item (the compact form), else None.
+    uniform: tuple | None = None
 
     def add(self, device, quantity, timestamp, value, unit, label):
         self.devices.append(device)
@@ -89,26 +94,41 @@ _directory_cache: dict = {}
 _cache_lock = threading.Lock()
 
 
-def device_directory(collectivite_id: int, fleet_id: int | None = None) -> dict[str, int]:
+DIRECTORY_TTL_S = 30
+
+
+def device_directory(
+    collectivite_id: int, fleet_id: int | None = None, *, fresh: bool = False
+) -> dict[str, int]:
     """External ids and DevEUIs of a collectivité's devices (of one fleet if given)
-    -> device id, cached per process and refreshed when the devices change (their
-    count or last change)."""
+    -> device id. Cached per process for DIRECTORY_TTL_S seconds; `validate` asks for a
+    fresh copy before calling a device unknown, so a new device is accepted at once."""
+    key = (collectivite_id, fleet_id)
+    cached = _directory_cache.get(key)
+    if not fresh and cached and time.monotonic() - cached[0] < DIRECTORY_TTL_S:
+        return cached[1]
     devices = Device.objects.filter(collectivite_id=collectivite_id)
     if fleet_id is not None:
         devices = devices.filter(fleet_id=fleet_id)
-    stamp = tuple(devices.aggregate(n=Count("id"), changed=Max("updated_at")).values())
-    key = (collectivite_id, fleet_id)
-    cached = _directory_cache.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    directory: dict[str, int] = {}
+    directory = _Directory(key)
     for pk, external_id, dev_eui in devices.values_list("pk", "external_id", "dev_eui"):
         directory[external_id] = pk
         if dev_eui:
             directory[dev_eui] = pk
     with _cache_lock:
-        _directory_cache[key] = (stamp, directory)
+        _directory_cache[key] = (time.monotonic(), directory)
     return directory
+
+
+class _Directory(dict):
+    """A device directory that knows how to reload itself."""
+
+    def __init__(self, key):
+        super().__init__()
+        self.key = key
+
+    def reload(self):
+        return device_directory(*self.key, fresh=True)
 
 
 # ------------------------------------------------------------------- validation
@@ -164,6 +184,67 @@ def _hashable(value):
     return value if isinstance(value, str | int | float | type(None)) else repr(value)
 
 
+def _quantity_code(name):
+    code = name if isinstance(name, int) and not isinstance(name, bool) else units.BY_NAME.get(name)
+    return code if code in units.QUANTITIES else None
+
+
+def _unit_problem(code, unit):
+    return (
+        "wrong_unit",
+        _("unité %(u)s impossible pour %(q)s (attendu : %(c)s)")
+        % {"u": unit, "q": units.quantity_name(code), "c": units.canonical_unit(code)},
+    )
+
+
+def _quantities(items: Items, problems: list):
+    """Quantity codes and unit factors: once for a uniform batch, else once per
+    distinct (quantity, unit) pair."""
+    count = len(items)
+    if items.uniform is not None:
+        name, unit = (_hashable(v) for v in items.uniform)
+        code = _quantity_code(name)
+        if code is None:
+            items.errors.append(
+                {
+                    "item": "quantity",
+                    "code": "unknown_quantity",
+                    "message": str(_("grandeur inconnue : %(q)s") % {"q": name}),
+                }
+            )
+            return np.zeros(count, dtype=np.int64), np.ones(count)
+        factor = units.factor(code, unit if isinstance(unit, str) or unit is None else "?")
+        if factor is None:
+            problem = _unit_problem(code, unit)
+            items.errors.append({"item": "unit", "code": problem[0], "message": str(problem[1])})
+            factor = 1.0
+        return np.full(count, code, dtype=np.int64), np.full(count, factor)
+    names = [_hashable(q) for q in items.quantities]
+    codes = {name: _quantity_code(name) for name in set(names)}
+    quantity_codes = [codes[n] for n in names]
+    unit_names = [_hashable(u) for u in items.units]
+    factors = {}
+    for pair in set(zip(quantity_codes, unit_names, strict=True)):
+        code, unit = pair
+        factors[pair] = (
+            None
+            if code is None
+            else units.factor(code, unit if isinstance(unit, str) or unit is None else "?")
+        )
+    scale = np.ones(count)
+    for i, pair in enumerate(zip(quantity_codes, unit_names, strict=True)):
+        code, unit = pair
+        if code is None:
+            problems.append(
+                (i, "unknown_quantity", _("grandeur inconnue : %(q)s") % {"q": items.quantities[i]})
+            )
+        elif factors[pair] is None:
+            problems.append((i, *_unit_problem(code, unit)))
+        elif factors[pair] != 1.0:
+            scale[i] = factors[pair]
+    return np.array([c or 0 for c in quantity_codes], dtype=np.int64), scale
+
+
 def validate(items: Items, directory: dict[str, int], *, now: float | None = None) -> Batch:
     """Check every item; raise BatchRejected naming all bad ones, else return columns
     converted to canonical units. Work is done column by column (a batch is usually
@@ -183,6 +264,10 @@ def validate(items: Items, directory: dict[str, int], *, now: float | None = Non
     # Devices: external id, else a DevEUI written in any case or with separators.
     get = directory.get
     found = [get(d) if isinstance(d, str) else None for d in items.devices]
+    if None in found and hasattr(directory, "reload"):
+        directory = directory.reload()  # a device created since the cache was filled
+        get = directory.get
+        found = [get(d) if isinstance(d, str) else None for d in items.devices]
     for i in [i for i, pk in enumerate(found) if pk is None]:
         device = items.devices[i]
         pk = get(normalise_dev_eui(device)) if isinstance(device, str) else None
@@ -193,45 +278,7 @@ def validate(items: Items, directory: dict[str, int], *, now: float | None = Non
             found[i] = pk
     device_ids = np.array(found, dtype=np.int64)
 
-    # Quantities and units: looked up once per distinct value.
-    names = [_hashable(q) for q in items.quantities]
-    codes = {}
-    for name in set(names):
-        code = (
-            name
-            if isinstance(name, int) and not isinstance(name, bool)
-            else units.BY_NAME.get(name)
-        )
-        codes[name] = code if code in units.QUANTITIES else None
-    quantity_codes = [codes[n] for n in names]
-    unit_names = [_hashable(u) for u in items.units]
-    factors = {}
-    for pair in set(zip(quantity_codes, unit_names, strict=True)):
-        code, unit = pair
-        factors[pair] = (
-            None
-            if code is None
-            else units.factor(code, unit if isinstance(unit, str) or unit is None else "?")
-        )
-    scale = np.ones(count)
-    for i, pair in enumerate(zip(quantity_codes, unit_names, strict=True)):
-        code, unit = pair
-        if code is None:
-            problems.append(
-                (i, "unknown_quantity", _("grandeur inconnue : %(q)s") % {"q": items.quantities[i]})
-            )
-        elif factors[pair] is None:
-            problems.append(
-                (
-                    i,
-                    "wrong_unit",
-                    _("unité %(u)s impossible pour %(q)s (attendu : %(c)s)")
-                    % {"u": unit, "q": units.quantity_name(code), "c": units.canonical_unit(code)},
-                )
-            )
-        elif factors[pair] != 1.0:
-            scale[i] = factors[pair]
-    quantities = np.array([c or 0 for c in quantity_codes], dtype=np.int64)
+    quantities, scale = _quantities(items, problems)
 
     # Values: numbers straight into an array; anything else read one by one.
     values = np.empty(count, dtype=np.float64)
@@ -310,19 +357,40 @@ def store(batch: Batch) -> Stored:
     """Write the batch's new readings and roll them up, in one transaction."""
     if not len(batch):
         return Stored(0, 0)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
             inserted = _store_postgresql(batch)
-        else:
+    else:
+        with _sqlite_writer(), transaction.atomic():
             inserted = _store_sqlite(batch)
     return Stored(len(batch), inserted)
+
+
+@contextlib.contextmanager
+def _sqlite_writer():
+    """One ingesting writer at a time across processes, queued on a file lock: SQLite's
+    own busy handler polls with sleeps of up to 100 ms, which leaves the database idle
+    between two workers' batches; a blocked flock wakes as soon as it is released."""
+    if connection.in_atomic_block:
+        yield  # already inside a write transaction (tests, a larger action)
+        return
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith(":memory:") or "mode=memory" in name:
+        yield
+        return
+    with open(f"{name}.ingest-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _rows(batch: Batch, keep=None):
     cols = (batch.ts, batch.device_ids, batch.quantities, batch.values)
     if keep is not None:
         cols = tuple(c[keep] for c in cols)
-    return list(zip(*(c.tolist() for c in cols), strict=True))
+    return zip(*(c.tolist() for c in cols), strict=True)
 
 
 INSERT_SQLITE = "INSERT INTO sensors_reading (ts, device_id, quantity, value) VALUES (?, ?, ?, ?)"
@@ -490,3 +558,16 @@ def _store_postgresql(batch: Batch) -> int:
 def ingest(items: Items, directory: dict[str, int], *, now=None) -> Stored:
     """Validate then store: the one path of every input format."""
     return store(validate(items, directory, now=now))
+
+
+class paused_gc:
+    """No cyclic garbage collection while a batch is handled: its tens of thousands of
+    short-lived tuples would otherwise trigger full collections of the process heap."""
+
+    def __enter__(self):
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            gc.enable()

@@ -1,0 +1,478 @@
+"""Sensor ingestion throughput: the HTTP API against the raw bulk insert into the same
+table, on SQLite and PostgreSQL, with InfluxDB 1.6 as the peer.
+
+    .venv/bin/python bench/ingest.py [--readings 2000000] [--batch 5000] [--clients 2]
+        [--workers 2] [--pg postgres://postgres@127.0.0.1:54403/bench] [--influxd /usr/bin/influxd]
+        [--only sqlite,postgresql,influxdb,layout]
+
+Workload (docs/benchmarks.md, « Capteurs »): `readings` = devices × hours, 20,000
+devices, hourly timestamps, arriving in time order (every device for hour 0, then hour
+1…), batches of `batch` readings; `clients` client processes send batches i, i+clients…;
+fresh tables for every run. The API runs behind the production server (granian, on
+127.0.0.1) with validation, idempotency and rollups; the raw baseline writes the same
+rows into the same readings table (SQLite executemany in one transaction per batch;
+PostgreSQL COPY), without rollups. InfluxDB 1.6 (Debian package) is started by this
+script with a private configuration and written with line protocol over HTTP.
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import platform
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from territoria.server import server_command  # noqa: E402
+
+DEVICES = 20_000
+T0 = 1735689600  # 2025-01-01T00:00:00Z
+
+SETUP = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from tests.factories import make_collectivite, make_commune
+from territoria.sensors.models import Device, Fleet
+commune = make_commune("18197", "Saint-Amand-Montrond")
+collectivite = make_collectivite(commune, "saint-amand-montrond")
+Fleet.objects.filter(name="bench").delete() if not Device.objects.exists() else None
+fleet = Fleet.objects.filter(name="bench").first()
+if fleet is None:
+    fleet = Fleet(collectivite=collectivite, name="bench")
+key = fleet.new_key()
+fleet.save()
+if not Device.objects.filter(fleet=fleet).exists():
+    Device.objects.bulk_create(
+        (Device(collectivite=collectivite, fleet=fleet, kind="water_meter", name=f"M{i}",
+                external_id=f"M{i}") for i in range(%d)),
+        batch_size=5000,
+    )
+ids = dict(Device.objects.filter(fleet=fleet).values_list("external_id", "pk"))
+print(json.dumps({"key": key, "first_id": ids["M0"], "last_id": ids["M%d"]}))
+"""
+
+
+def env_for(var_dir: Path, database_url: str | None = None) -> dict:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env |= {
+        "TERRITORIA_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "territoria.settings",
+        "DEBUG": "false",
+        "LOG_LEVEL": "ERROR",
+        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def prepare(var_dir: Path, database_url: str | None, devices: int) -> dict:
+    code = "import json\n" + SETUP % (devices, devices - 1)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env_for(var_dir, database_url),
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    info = json.loads(done.stdout.strip().splitlines()[-1])
+    # Ids from one bulk_create are consecutive: the raw baseline computes them.
+    assert info["last_id"] - info["first_id"] == devices - 1
+    return info
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int, timeout=60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def start_server(var_dir, database_url, workers, threads) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        server_command(host="127.0.0.1", port=port, workers=workers, threads=threads),
+        cwd=ROOT, env=env_for(var_dir, database_url), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wait_port(port)
+    return process, port
+
+
+def stop(process) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+# ----------------------------------------------------------------- workload
+
+
+def batch_rows(index: int, batch: int, devices: int):
+    """Readings number index*batch … in time order: (device number, ts, value)."""
+    start = index * batch
+    for n in range(start, start + batch):
+        hour, device = divmod(n, devices)
+        yield device, T0 + 3600 * hour, float((device * 7 + hour) % 13)
+
+
+def _client(kind, target, indexes, batch, devices, barrier, results, extra):
+    """One client process: prepare its bodies, wait for the others, send, report."""
+    if kind == "api":
+        bodies = [
+            json.dumps(
+                {"quantity": "water_volume", "unit": "L",
+                 "rows": [[f"M{d}", ts, v] for d, ts, v in batch_rows(i, batch, devices)]}
+            ).encode()
+            for i in indexes
+        ]  # fmt: skip
+    elif kind == "influx":
+        bodies = [
+            "\n".join(
+                f"water,device=M{d} volume={v} {ts}" for d, ts, v in batch_rows(i, batch, devices)
+            ).encode()
+            for i in indexes
+        ]
+    else:
+        first = extra["first_id"]
+        bodies = [
+            [(ts, first + d, 1, v) for d, ts, v in batch_rows(i, batch, devices)] for i in indexes
+        ]
+    send = {
+        "api": _send_http,
+        "influx": _send_http,
+        "sqlite": _send_sqlite,
+        "postgresql": _send_pg,
+    }[kind]
+    session = send(None, target, extra, None)  # open the connection before the clock starts
+    barrier.wait()
+    start = time.time()
+    for body in bodies:
+        send(session, target, extra, body)
+    results.put((start, time.time()))
+
+
+def _send_http(session, target, extra, body):
+    host, port, path, headers = target
+    if session is None:
+        return http.client.HTTPConnection(host, port, timeout=120)
+    session.request("POST", path, body=body, headers=headers)
+    response = session.getresponse()
+    data = response.read()
+    if response.status not in (200, 204):
+        raise SystemExit(f"HTTP {response.status}: {data[:500]!r}")
+    return session
+
+
+def _send_sqlite(session, target, extra, rows):
+    if session is None:
+        db = sqlite3.connect(target, isolation_level=None, timeout=60)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+    session.execute("BEGIN IMMEDIATE")
+    session.executemany(
+        f"INSERT INTO {extra.get('table', 'sensors_reading')} VALUES (?, ?, ?, ?)",  # noqa: S608
+        rows,
+    )
+    session.execute("COMMIT")
+    return session
+
+
+def _send_pg(session, target, extra, rows):
+    import psycopg
+
+    if session is None:
+        return psycopg.connect(target, autocommit=False)
+    with session.cursor() as cursor:
+        lines = "".join(f"{t}\t{d}\t{q}\t{v!r}\n" for t, d, q, v in rows)
+        with cursor.copy(
+            "COPY sensors_reading (ts, device_id, quantity, value) FROM STDIN"
+        ) as copy:
+            copy.write(lines)
+    session.commit()
+    return session
+
+
+def run_clients(kind, target, *, readings, batch, clients, devices, extra=None) -> float:
+    """Readings per second from the first client's start to the last one's end."""
+    count = readings // batch
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(clients)
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(
+            target=_client,
+            args=(
+                kind,
+                target,
+                list(range(c, count, clients)),
+                batch,
+                devices,
+                barrier,
+                results,
+                extra or {},
+            ),
+        )
+        for c in range(clients)
+    ]
+    for p in processes:
+        p.start()
+    spans = [results.get(timeout=1800) for _ in processes]
+    for p in processes:
+        p.join()
+        if p.exitcode:
+            raise SystemExit(f"a {kind} client failed")
+    elapsed = max(end for _, end in spans) - min(start for start, _ in spans)
+    return count * batch / elapsed
+
+
+# -------------------------------------------------------------------- stores
+
+
+def _sizes(args) -> dict:
+    return {
+        "readings": args.readings,
+        "batch": args.batch,
+        "clients": args.clients,
+        "devices": args.devices,
+    }
+
+
+def sqlite_count(path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT COUNT(*) FROM sensors_reading").fetchone()[0]
+
+
+def pg_exec(url, *statements, fetch=False):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        result = None
+        for statement in statements:
+            result = conn.execute(statement)
+        return result.fetchone() if fetch else None
+
+
+def pg_reset(url) -> None:
+    pg_exec(url, "TRUNCATE sensors_reading, sensors_hourly, sensors_daily", "CHECKPOINT")
+
+
+def run_sqlite(args, template: Path, info: dict, results: dict) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as tmp:
+        for workers in args.workers:
+            var = Path(tmp) / f"api-{workers}"
+            var.mkdir()
+            shutil.copy(template / "territoria.sqlite3", var / "territoria.sqlite3")
+            server, port = start_server(var, None, workers, args.threads)
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {info['key']}"}
+            try:
+                rate = run_clients(
+                    "api", ("127.0.0.1", port, "/api/capteurs/releves", headers),
+                    **_sizes(args),
+                )  # fmt: skip
+            finally:
+                stop(server)
+            assert sqlite_count(var / "territoria.sqlite3") == args.readings
+            results.setdefault("sqlite_api", {})[f"{workers} workers"] = round(rate)
+            print(
+                f"SQLite API, {workers} workers × {args.threads} threads: {rate:,.0f} readings/s",
+                flush=True,
+            )
+        raw = Path(tmp) / "raw.sqlite3"
+        shutil.copy(template / "territoria.sqlite3", raw)
+        rate = run_clients(
+            "sqlite", str(raw), **_sizes(args), extra=info,
+        )  # fmt: skip
+        assert sqlite_count(raw) == args.readings
+        results["sqlite_raw"] = round(rate)
+        print(f"SQLite raw executemany into sensors_reading: {rate:,.0f} readings/s", flush=True)
+
+
+def run_layouts(args, results: dict) -> None:
+    """Key layout on the raw SQLite insert: (ts, device) against (device, ts)."""
+    with tempfile.TemporaryDirectory(prefix="bench-layout-") as tmp:
+        for name, key in (
+            ("(ts, device, quantity)", "ts, device_id, quantity"),
+            ("(device, quantity, ts)", "device_id, quantity, ts"),
+        ):
+            path = Path(tmp) / f"{len(results)}.sqlite3"
+            with sqlite3.connect(path) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(
+                    "CREATE TABLE layout (ts INTEGER NOT NULL, device_id INTEGER NOT NULL, "
+                    "quantity INTEGER NOT NULL, "
+                    f"value REAL NOT NULL, PRIMARY KEY ({key})) WITHOUT ROWID"
+                )
+            rate = run_clients(
+                "sqlite", str(path), **_sizes(args), extra={"first_id": 1, "table": "layout"},
+            )  # fmt: skip
+            results.setdefault("sqlite_layout", {})[name] = round(rate)
+            print(f"SQLite raw, key {name}: {rate:,.0f} readings/s", flush=True)
+            path.unlink()
+
+
+def run_postgresql(args, info: dict, results: dict, var: Path) -> None:
+    for workers in args.workers:
+        pg_reset(args.pg)
+        server, port = start_server(var, args.pg, workers, args.threads)
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {info['key']}"}
+        try:
+            rate = run_clients(
+                "api", ("127.0.0.1", port, "/api/capteurs/releves", headers),
+                **_sizes(args),
+            )  # fmt: skip
+        finally:
+            stop(server)
+        assert (
+            pg_exec(args.pg, "SELECT COUNT(*) FROM sensors_reading", fetch=True)[0] == args.readings
+        )
+        results.setdefault("postgresql_api", {})[f"{workers} workers"] = round(rate)
+        print(
+            f"PostgreSQL API, {workers} workers × {args.threads} threads: {rate:,.0f} readings/s",
+            flush=True,
+        )
+    pg_reset(args.pg)
+    rate = run_clients(
+        "postgresql", args.pg, readings=args.readings, batch=args.batch, clients=args.clients,
+        devices=args.devices, extra=info,
+    )  # fmt: skip
+    assert pg_exec(args.pg, "SELECT COUNT(*) FROM sensors_reading", fetch=True)[0] == args.readings
+    results["postgresql_raw"] = round(rate)
+    print(f"PostgreSQL raw COPY into sensors_reading: {rate:,.0f} readings/s", flush=True)
+    pg_reset(args.pg)
+
+
+def run_influxdb(args, results: dict) -> None:
+    influxd = shutil.which(args.influxd) or args.influxd
+    if not Path(influxd).exists():
+        results["influxdb"] = "not installed (apt-get install influxdb)"
+        print("InfluxDB: not installed", flush=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-influx-") as tmp:
+        port = free_port()
+        conf = Path(tmp) / "influxdb.conf"
+        conf.write_text(
+            "reporting-disabled = true\n"
+            f'bind-address = "127.0.0.1:{free_port()}"\n'
+            f'[meta]\n  dir = "{tmp}/meta"\n'
+            f'[data]\n  dir = "{tmp}/data"\n  wal-dir = "{tmp}/wal"\n  query-log-enabled = false\n'
+            f'[http]\n  bind-address = "127.0.0.1:{port}"\n  log-enabled = false\n'
+            "[monitor]\n  store-enabled = false\n"
+        )
+        process = subprocess.Popen(  # noqa: S603
+            [influxd, "-config", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            wait_port(port)
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            connection.request("POST", "/query?q=CREATE%20DATABASE%20bench")
+            connection.getresponse().read()
+            rate = run_clients(
+                "influx", ("127.0.0.1", port, "/write?db=bench&precision=s", {}),
+                **_sizes(args),
+            )  # fmt: skip
+        finally:
+            stop(process)
+    results["influxdb"] = round(rate)
+    print(f"InfluxDB 1.6 line protocol: {rate:,.0f} readings/s", flush=True)
+
+
+def facts(args) -> dict:
+    import psycopg
+
+    out = {
+        "nproc": os.cpu_count(),
+        "ram_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "psycopg": psycopg.__version__,
+        "readings": args.readings,
+        "devices": args.devices,
+        "batch": args.batch,
+        "clients": args.clients,
+        "threads_per_worker": args.threads,
+    }
+    if args.pg:
+        admin = urlparse(args.pg)._replace(path="/postgres").geturl()
+        out["postgresql"] = pg_exec(admin, "SHOW server_version", fetch=True)[0]
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readings", type=int, default=2_000_000)
+    parser.add_argument("--devices", type=int, default=DEVICES)
+    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[2])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--pg", help="URL of a PostgreSQL database to use (created if absent)")
+    parser.add_argument("--influxd", default="influxd")
+    parser.add_argument("--only", default="sqlite,postgresql,influxdb,layout")
+    parser.add_argument("--json", help="write the results to this file")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    results: dict = {"machine": facts(args)}
+    print(json.dumps(results["machine"]), flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench-template-") as template:
+        template = Path(template)
+        if "sqlite" in only:
+            info = prepare(template, None, args.devices)
+            run_sqlite(args, template, info, results)
+        if "layout" in only:
+            run_layouts(args, results)
+        if "postgresql" in only and args.pg:
+            url = urlparse(args.pg)
+            admin = url._replace(path="/postgres").geturl()
+            name = url.path.lstrip("/")
+            if not pg_exec(
+                admin,
+                f"SELECT 1 FROM pg_database WHERE datname = '{name}'",  # noqa: S608
+                fetch=True,  # noqa: S608
+            ):  # noqa: S608
+                pg_exec(admin, f'CREATE DATABASE "{name}"')
+            info = prepare(template, args.pg, args.devices)
+            run_postgresql(args, info, results, template)
+    if "influxdb" in only:
+        run_influxdb(args, results)
+    for db in ("sqlite", "postgresql"):
+        api, raw = results.get(f"{db}_api"), results.get(f"{db}_raw")
+        if api and raw:
+            results[f"{db}_ratio"] = {k: round(v / raw, 2) for k, v in api.items()}
+    print(json.dumps(results, indent=1), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
