@@ -55,3 +55,20 @@ def world(db):
         "operateur@territoria.localhost", is_staff=True, full_name="Olga Opératrice"
     )
     return w
+
+
+@pytest.fixture
+def shipped_catalogue(world):
+    """The shipped catalogue on top of the personas (its feedback names real communes:
+    a tiny stand-in for the COG import is made for those the personas lack)."""
+    import json
+
+    from territoria.catalogue import content
+    from territoria.territories.models import Commune
+
+    rows = json.loads((content.CONTENT_DIR / content.FEEDBACK).read_text(encoding="utf-8"))
+    for row in rows:
+        if not Commune.objects.filter(code=row["insee"]).exists():
+            make_commune(row["insee"], row["commune"], population=row.get("population") or 10_000)
+    content.load()
+    return world

@@ -51,6 +51,31 @@ def expected_aid(collectivite, *, use_case, cost: Decimal, expense_type="investm
     )
 
 
+def aid_estimator(collectivite, population_override=None):
+    """A function (use case slug, investment in €) -> (low, high, programme names) of
+    the grant a project may expect: the roadmap asks it for every candidate."""
+    from territoria.catalogue.models import UseCase
+
+    area = perimeters.for_collectivite(
+        collectivite, population_override or population(collectivite)
+    )
+    use_cases = {
+        slug: (pk, axis) for pk, slug, axis in UseCase.objects.values_list("pk", "slug", "axis")
+    }
+
+    def estimate(slug: str, cost: float) -> tuple[float, float, list[str]]:
+        if slug not in use_cases or cost <= 0:
+            return 0.0, 0.0, []
+        pk, axis = use_cases[slug]
+        funding = project_funding(
+            area, use_case_id=pk, axis=axis, cost=Decimal(str(round(cost, 2)))
+        )
+        names = [m.programme.name for m in funding.matches if m.programme.aid_range(funding.cost)]
+        return float(funding.low), float(funding.high), names
+
+    return estimate
+
+
 def projects_with_funding(collectivite, area) -> list[ProjectAid]:
     """Each project of the collectivité's current roadmap with its expected aid."""
     try:

@@ -56,6 +56,10 @@ def store_result(scenario: Scenario, result: dict, projects: dict) -> None:
         project.planned_capex = Decimal(round(eco["capex"][1], 2)) if eco and planned else None
         project.planned_opex = Decimal(round(eco["opex"][1], 2)) if eco and planned else None
         project.planned_saving = Decimal(round(eco["saving"][1], 2)) if eco and planned else None
+        aid = eco.get("aid") if eco and planned else None
+        project.expected_aid_min = Decimal(round(aid[0], 2)) if aid else None
+        project.expected_aid_max = Decimal(round(aid[2], 2)) if aid else None
+        project.aid_source = ", ".join(eco.get("aid_programmes", []))[:300] if aid else ""
         project.reason = reasons.get(slug, "")
         project.save()
         keep.append(project.pk)

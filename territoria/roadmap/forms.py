@@ -46,7 +46,7 @@ class ProfileForm(forms.ModelForm):
             *[n for _k, amount, volume, _u in COST_BASES for n in (amount, volume, f"{_k}_source")],
             "yearly_budget_eur", "staff_capacity", "first_year", "horizon_years", "discount_rate",
             "priority_value_eur_per_inhabitant", "generic_capex_eur_per_inhabitant",
-            "generic_opex_percent", "note",
+            "generic_opex_percent", "aid_delay_years", "note",
         ]  # fmt: skip
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 

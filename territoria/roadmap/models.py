@@ -72,6 +72,9 @@ class Profile(TenantModel):
         _("investissement d'un projet sans chiffre (€ par habitant)"),
         max_digits=8, decimal_places=2, default=Decimal("1.5"),
     )  # fmt: skip
+    aid_delay_years = models.PositiveSmallIntegerField(
+        _("délai de versement des aides (années après le lancement)"), default=1
+    )
     generic_opex_percent = models.DecimalField(
         _("fonctionnement annuel (% de l'investissement)"),
         max_digits=5, decimal_places=2, default=Decimal("15"),

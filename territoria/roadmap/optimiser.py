@@ -5,12 +5,14 @@ A small multi-period capital-budgeting MILP solved by HiGHS (`highspy`). Plain d
 in, plain data out; no Django model is touched here.
 
 Variables: x[i, t] = 1 when candidate i starts in year t; s[t] >= 0 the cash at the
-end of year t. A project pays its investment (minus its expected aid) in its start
-year; from the next year on it costs its running cost and brings its saving.
+end of year t. A project pays its investment in its start year and receives its
+expected aid `aid_delay` years later (grants are paid after the works); from the
+year after its start it costs its running cost and brings its saving.
 
     maximise  sum x[i,t] * (value_i * (H - t) + NPV_i(t))
     cash      s[t] = s[t-1] + budget[t] + net savings of projects running in t
-                     - (capex - aid) of projects starting in t          (s[t] >= 0)
+                     - capex of projects starting in t
+                     + aid of projects started in t - aid_delay        (s[t] >= 0)
     once      sum_t x[i,t] <= 1            (= 1 when imposed)
     capacity  sum_i x[i,t] <= staff capacity
     precedence  i may start in t only if each required j started by t - lag
@@ -50,7 +52,7 @@ class Candidate:
     opex: float = 0.0
     saving: float = 0.0
     value: float = 0.0  # priority value, € of public value per year of service
-    aid: float = 0.0  # expected funding, received in the start year
+    aid: float = 0.0  # expected funding, received `aid_delay` years after the start
     requires: tuple[str, ...] = ()
     lock: str = ""
     lock_year: int | None = None
@@ -72,6 +74,7 @@ class Instance:
     initial_cash: float = 0.0
     lag: int = 1
     time_limit: float = 30.0
+    aid_delay: int = 0  # years between a project's start and the payment of its aid
 
     def budget_of(self, t: int) -> float:
         return self.budget[t] if isinstance(self.budget, tuple) else self.budget
@@ -321,7 +324,10 @@ class _Model:
 
     def coefficient(self, c: Candidate, t: int) -> float:
         """What starting c in year t adds to the objective."""
-        npv = -(c.capex - c.aid) * self.discount[t]
+        npv = -c.capex * self.discount[t]
+        paid = t + self.instance.aid_delay
+        if paid < self.H:  # aid paid after the horizon is left out, like later savings
+            npv += c.aid * self.discount[paid]
         npv += c.net * sum(self.discount[t + 1 :])
         return c.value * (self.H - t) + npv
 
@@ -334,9 +340,11 @@ class _Model:
             for key, start in starts.items():
                 c = self.by_key[key]
                 if start == t:
-                    level -= c.capex - c.aid
+                    level -= c.capex
                 elif start < t:
                     level += c.net
+                if start + inst.aid_delay == t:
+                    level += c.aid
             cash.append(level)
         return cash
 
@@ -389,21 +397,27 @@ def _solve_milp(model: _Model, *, relax_cash=False, relax_capacity=False, time_l
     rows_lo, rows_hi, starts_idx, indices, values = [], [], [], [], []
 
     def add_row(lo, hi, entries):
-        starts_idx.append(len(indices))
+        merged = {}  # one coefficient per column (HiGHS refuses repeated entries)
         for col, val in entries:
+            merged[col] = merged.get(col, 0.0) + val
+        starts_idx.append(len(indices))
+        for col, val in merged.items():
             indices.append(col)
             values.append(val)
         rows_lo.append(lo)
         rows_hi.append(hi)
 
-    # Cash: s[t] - s[t-1] + sum x[i,t](capex-aid) - sum_{tau<t} x[i,tau] net = budget + done_net
+    # Cash: s[t] - s[t-1] + sum x[i,t] capex - sum x[i,t-delay] aid
+    #       - sum_{tau<t} x[i,tau] net = budget + done_net
     for t in range(H):
         entries = [(s0 + t, 1.0)]
         if t > 0:
             entries.append((s0 + t - 1, -1.0))
         for i, c in enumerate(free):
-            if c.capex - c.aid:
-                entries.append((i * H + t, c.capex - c.aid))
+            if c.capex:
+                entries.append((i * H + t, c.capex))
+            if c.aid and t - inst.aid_delay >= 0:
+                entries.append((i * H + t - inst.aid_delay, -c.aid))
             if c.net:
                 entries.extend((i * H + tau, -c.net) for tau in range(t))
         if relax_cash:
@@ -602,7 +616,7 @@ def _plan(model: _Model, starts: dict[str, int], status: str, gap: float, second
         starting = [k for k, s in starts.items() if s == t]
         running = [model.by_key[k] for k, s in starts.items() if s < t] + model.done
         capex = sum(model.by_key[k].capex for k in starting)
-        aid = sum(model.by_key[k].aid for k in starting)
+        aid = sum(model.by_key[k].aid for k, s in starts.items() if s + inst.aid_delay == t)
         savings = sum(c.saving for c in running)
         opex = sum(c.opex for c in running)
         cum_spend += capex - aid + opex

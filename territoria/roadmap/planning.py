@@ -19,7 +19,7 @@ EDITABLE_FIELDS = [
     *[name for _k, amount, volume, _u in COST_BASES for name in (amount, volume)],
     "yearly_budget_eur", "staff_capacity", "first_year", "horizon_years", "discount_rate",
     "weights", "priority_value_eur_per_inhabitant", "generic_capex_eur_per_inhabitant",
-    "generic_opex_percent",
+    "generic_opex_percent", "aid_delay_years",
 ]  # fmt: skip
 SIMILAR_SIZE_FACTOR = 3  # "similar size": between a third and three times the population
 
@@ -150,7 +150,29 @@ def recommendation(profile: Profile, *, weights=None, projects=None, facts=None)
     return scoring.rank(use_cases, base, economics)
 
 
-def instance(profile, ranked, projects: dict, end: str, *, first_year=None, time_limit=20.0):
+def expected_aids(profile, ranked) -> dict[str, dict]:
+    """Per use case, the aid the funding module expects at each end of the investment
+    range ({"low", "central", "high", "programmes"}): programmes the territory may use
+    for it, capped so the collectivité keeps its 20 % share (CGCT L1111-10)."""
+    from territoria.funding.links import aid_estimator
+
+    estimate = aid_estimator(profile.collectivite, profile.population)
+    aids = {}
+    for row in ranked:
+        ends = {}
+        names = set()
+        for end in (End.LOW, End.CENTRAL, End.HIGH):
+            capex = row.economics.at(end)[0]
+            low, high, programmes = estimate(row.slug, capex)
+            ends[end] = {End.LOW: low, End.HIGH: high}.get(end, (low + high) / 2)
+            names |= set(programmes)
+        aids[row.slug] = ends | {"programmes": sorted(names)}
+    return aids
+
+
+def instance(
+    profile, ranked, projects: dict, end: str, *, first_year=None, time_limit=20.0, aids=None
+):
     """The optimiser's instance for one end of the ranges; `first_year` restarts the
     plan later within the profile's horizon (after locking what is done)."""
     first = first_year or profile.first_year
@@ -159,11 +181,7 @@ def instance(profile, ranked, projects: dict, end: str, *, first_year=None, time
     for row in ranked:
         project = projects.get(row.slug)
         capex, opex, saving = row.economics.at(end)
-        aid = 0.0
-        if project is not None and project.expected_aid_min is not None:
-            low = float(project.expected_aid_min)
-            high = float(project.expected_aid_max if project.expected_aid_max is not None else low)
-            aid = {"low": low, "high": high}.get(end, (low + high) / 2)
+        aid = float((aids or {}).get(row.slug, {}).get(end, 0.0))
         unavailable = ""
         if row.in_place:
             unavailable = _("Déjà en place selon le profil du territoire.")
@@ -194,6 +212,7 @@ def instance(profile, ranked, projects: dict, end: str, *, first_year=None, time
         discount_rate=float(profile.discount_rate) / 100,
         candidates=tuple(candidates),
         time_limit=time_limit,
+        aid_delay=profile.aid_delay_years,
     )
 
 
@@ -218,14 +237,17 @@ def solve_scenario(profile: Profile, projects: dict, first_year: int | None = No
     """The plans at the three ends, JSON-able. Raises optimiser.PlanError when the
     central plan is impossible; a failing prudent or favourable end is reported."""
     ranked = recommendation(profile, projects=projects)
+    aids = expected_aids(profile, ranked)
     ends = {}
     central = optimiser.solve(
-        instance(profile, ranked, projects, End.CENTRAL, first_year=first_year)
+        instance(profile, ranked, projects, End.CENTRAL, first_year=first_year, aids=aids)
     )
     ends[End.CENTRAL] = _plan_dict(central)
     for end in (End.LOW, End.HIGH):
         try:
-            plan = optimiser.solve(instance(profile, ranked, projects, end, first_year=first_year))
+            plan = optimiser.solve(
+                instance(profile, ranked, projects, end, first_year=first_year, aids=aids)
+            )
             ends[end] = _plan_dict(plan)
         except optimiser.PlanError as error:
             ends[end] = {"error": error.message, "code": error.code}
@@ -239,6 +261,8 @@ def solve_scenario(profile: Profile, projects: dict, first_year: int | None = No
             "generic": row.economics.generic_capex,
             "has_saving": row.economics.has_saving_figure,
             "score": row.score,
+            "aid": [aids[row.slug][end] for end in (End.LOW, End.CENTRAL, End.HIGH)],
+            "aid_programmes": aids[row.slug]["programmes"],
         }
         for row in ranked
     }
@@ -252,6 +276,7 @@ def solve_scenario(profile: Profile, projects: dict, first_year: int | None = No
             "yearly_budget_eur": float(profile.yearly_budget_eur),
             "staff_capacity": profile.staff_capacity,
             "discount_rate": float(profile.discount_rate),
+            "aid_delay_years": profile.aid_delay_years,
             "weights": profile.axis_weights(),
             "hypotheses": list(profile.hypotheses),
         },

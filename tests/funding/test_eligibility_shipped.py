@@ -9,7 +9,7 @@ from territoria.funding.perimeters import for_collectivite
 
 
 @pytest.fixture
-def shipped(catalogue):
+def shipped(shipped_catalogue):
     content.load()
     return {p.slug: p for p in compiled()}
 

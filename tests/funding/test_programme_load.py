@@ -26,7 +26,7 @@ def _edit(path, change):
     (path / content.PROGRAMMES_FILE).write_text(json.dumps(data))
 
 
-def test_the_shipped_programmes_load_and_a_second_load_changes_nothing(catalogue):
+def test_the_shipped_programmes_load_and_a_second_load_changes_nothing(shipped_catalogue):
     """Every shipped programme loads with its funders, windows and sources; loading
     again reports that nothing changed."""
     first = content.load()
@@ -40,7 +40,7 @@ def test_the_shipped_programmes_load_and_a_second_load_changes_nothing(catalogue
     assert str(again) == f"Rien n'a changé ({total} programmes déjà à jour)."
 
 
-def test_fictitious_programmes_say_so_in_their_name(catalogue):
+def test_fictitious_programmes_say_so_in_their_name(shipped_catalogue):
     """Demo programmes are labelled fictitious, in their flag and their name."""
     content.load()
     fictitious = Programme.objects.filter(fictitious=True)
@@ -67,7 +67,7 @@ def test_fictitious_programmes_say_so_in_their_name(catalogue):
     ids=["rate_over_100_case", "deadline_before_opening_case", "malformed_rule_case",
          "unknown_use_case_case", "rates_reversed_case"],
 )  # fmt: skip
-def test_a_bad_programme_rejects_the_whole_file(catalogue, data_copy, change, message):
+def test_a_bad_programme_rejects_the_whole_file(shipped_catalogue, data_copy, change, message):
     """One bad record: a French message naming it, and nothing written at all."""
     _edit(data_copy, change)
     with pytest.raises(content.FileRejected) as rejected:
@@ -78,7 +78,7 @@ def test_a_bad_programme_rejects_the_whole_file(catalogue, data_copy, change, me
     assert NamedList.objects.count() == 0
 
 
-def test_an_edited_field_is_not_overwritten_by_a_new_version(catalogue, data_copy):
+def test_an_edited_field_is_not_overwritten_by_a_new_version(shipped_catalogue, data_copy):
     """A field an operator edited keeps its value; the file's new value waits for review."""
     content.load(data_copy)
     first = json.loads((data_copy / content.PROGRAMMES_FILE).read_text())["programmes"][0]
@@ -100,7 +100,7 @@ def test_an_edited_field_is_not_overwritten_by_a_new_version(catalogue, data_cop
     )
 
 
-def test_the_load_command_reports_in_french(catalogue, capsys):
+def test_the_load_command_reports_in_french(shipped_catalogue, capsys):
     """`manage.py funding load` says what it did."""
     call_command("funding", "load")
     assert "programmes créés" in capsys.readouterr().out

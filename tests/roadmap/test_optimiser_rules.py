@@ -168,3 +168,23 @@ def test_the_optimiser_beats_the_greedy_rule_when_it_matters():
     assert set(best.starts) == {"big1", "big2"}
     assert set(baseline.starts) == {"small"}
     assert best.objective > baseline.objective
+
+
+@pytest.mark.parametrize(
+    ("delay", "start", "cash"),
+    [(0, 2027, [0, 10_000, 20_000, 30_000]), (1, 2028, [10_000, 0, 20_000, 30_000])],
+    ids=["aid_with_the_works_case", "aid_a_year_later_case"],
+)
+def test_expected_aid_arrives_after_its_payment_delay(delay, start, cash):
+    """An aid paid a year after the works cannot finance their first year: the project
+    waits until the budget covers the whole cost, then the aid comes back."""
+    candidate = Candidate("lights", "Éclairage", capex=20_000, aid=10_000, value=100_000)
+    plan = solve(
+        Instance(
+            first_year=2027, years=4, budget=10_000.0, capacity=5, discount_rate=0.0,
+            candidates=(candidate,), aid_delay=delay,
+        )
+    )  # fmt: skip
+    assert plan.starts == {"lights": start}
+    assert [round(r.cash_end) for r in plan.rows] == cash
+    assert sum(r.aid for r in plan.rows) == 10_000

@@ -1,6 +1,8 @@
 """The Saint-Amand-Montrond story on the shipped catalogue: water-leak detection first,
 its savings paying for connected bins, smart parking and a local marketplace later."""
 
+from decimal import Decimal
+
 import pytest
 
 from territoria.roadmap import demo
@@ -52,3 +54,34 @@ def test_on_merit_alone_leaks_come_first_and_bins_follow(shipped):
     starts = planning.solve_scenario(profile, {})["ends"]["central"]["starts"]
     assert starts["capteurs-fuites-eau"] == profile.first_year
     assert starts["capteurs-remplissage-conteneurs"] == profile.first_year + 1
+
+
+def test_projects_receive_the_expected_aid_of_the_funding_module(story):
+    """Leak detection gets the aid of the programmes naming it, capped at 80 % of its
+    cost, with the programmes named; the cash flow receives it a year after the start."""
+    water = Project.objects.get(scenario=story, use_case__slug="capteurs-fuites-eau")
+    assert 0 < water.expected_aid_max <= water.planned_capex * Decimal("0.8")
+    assert "Dotation d'équipement des territoires ruraux (DETR)" in water.aid_source
+    plan = story.result["ends"]["central"]
+    start = plan["starts"]["capteurs-fuites-eau"]
+    aid_years = [row["year"] for row in plan["rows"] if row["aid"] > 0]
+    assert aid_years and min(aid_years) == start + story.result["profile"]["aid_delay_years"]
+
+
+def test_the_funding_page_shows_each_project_with_its_programmes(story, client):
+    """On « Aides et projets », each project of the plan comes with its programmes and
+    its expected aid range."""
+    client.force_login(_agent(story))
+    response = client.get(f"/aides/c/{story.collectivite.slug}/")
+    projects = {item.project["use_case"].slug: item for item in response.context["projects"]}
+    water = projects["capteurs-fuites-eau"]
+    assert water.funding.high > 0
+    assert any("DETR" in m.programme.name for m in water.funding.matches)
+    assert "plafonné" in response.content.decode() or not water.funding.capped
+
+
+def _agent(story):
+    from territoria.accounts.enums import Role
+    from tests.factories import make_member
+
+    return make_member(story.collectivite, Role.AGENT, "agent-aides@saint-amand.fr")
