@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from territoria.catalogue.api import router as catalogue_router
 from territoria.funding.api import router as funding_router
+from territoria.opendata.api import router as opendata_router
 from territoria.participation.api import router as participation_router
 from territoria.purchasing.api import router as purchasing_router
 from territoria.reports.api import router as reports_router
@@ -27,6 +28,7 @@ api.add_router("/capteurs", sensors_router)
 api.add_router("/aides", funding_router)
 api.add_router("/participation", participation_router)
 api.add_router("/achats-groupes", purchasing_router)
+api.add_router("/donnees", opendata_router)
 
 
 @api.exception_handler(ValidationError)

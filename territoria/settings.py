@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "territoria.funding",
     "territoria.participation",
     "territoria.purchasing",
+    "territoria.opendata",
     "territoria.scheduler",
 ]
 

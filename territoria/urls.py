@@ -22,6 +22,7 @@ urlpatterns = [
     path("aides/", include("territoria.funding.urls")),
     path("participation/", include("territoria.participation.urls")),
     path("achats-groupes/", include("territoria.purchasing.urls")),
+    path("donnees/", include("territoria.opendata.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path(
