@@ -58,7 +58,7 @@ class AlertKind(models.TextChoices):
 class AlertStatus(models.TextChoices):
     OPEN = "open", _("Ouverte")
     ACKNOWLEDGED = "acknowledged", _("Prise en compte")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
 class Source(models.TextChoices):

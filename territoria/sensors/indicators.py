@@ -101,6 +101,8 @@ def bins(devices: list[Device], now=None) -> list[dict]:
         if points:
             ts, levels = np.array(points).T
             eta = leaks.predicted_full(ts, levels, threshold)
+            if eta is not None and eta > now.timestamp() + 30 * DAY:
+                eta = None  # a month away: the bin will be emptied before
         result.append(
             {
                 "device": device,

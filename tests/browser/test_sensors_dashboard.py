@@ -1,0 +1,48 @@
+"""Sensors on the real demo: Saint-Amand-Montrond's agent sees the dashboard with the
+devices' map and a leak alert, acknowledges it then closes it; La Baule's public
+real-time page is open to everyone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_catalogue_journeys import log_in
+from tests.browser.test_newcomer_journey import serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_agent_sees_the_leak_and_handles_the_alert(demo_url, browser, page):
+    """Dashboard with charts, map and the gymnasium leak → acknowledge → close; the
+    saving counts on the savings page; the beach page is public."""
+    agent = log_in(browser, demo_url, "agent.saint-amand-montrond@demo.test")
+    agent.goto(demo_url + "/capteurs/saint-amand-montrond/")
+    expect(agent.get_by_role("heading", name="Capteurs de Saint-Amand-Montrond")).to_be_visible()
+    expect(agent.locator("svg[role=img]").first).to_be_visible()
+    expect(agent.locator(".map .leaflet-interactive").first).to_be_attached()
+    assert serious_violations(agent) == []
+    screenshot(agent, "sensors-dashboard")
+
+    agent.get_by_role("link", name=re.compile("Débit continu sur Gymnase municipal")).click()
+    expect(agent.locator("[data-alert-status]")).to_have_text("Ouverte")
+    expect(agent.get_by_text("Eau perdue depuis le début")).to_be_visible()
+    agent.get_by_label("Note (facultative)").fill("Plombier prévenu, intervention demain.")
+    agent.get_by_role("button", name="Prendre en compte").click()
+    expect(agent.locator("[data-alert-status]")).to_have_text("Prise en compte")
+    expect(agent.get_by_text("Plombier prévenu, intervention demain.")).to_be_visible()
+    agent.get_by_role("button", name=re.compile("Clore l'alerte")).click()
+    expect(agent.locator("[data-alert-status]")).to_have_text("Clôturée")
+
+    agent.goto(demo_url + "/capteurs/saint-amand-montrond/economies/")
+    expect(agent.get_by_text(re.compile(r"1 fuite close"))).to_be_visible()
+    expect(agent.get_by_role("rowheader", name=re.compile("Consommation d'eau"))).to_be_visible()
+    screenshot(agent, "sensors-savings")
+
+    page.goto(demo_url + "/capteurs/")
+    page.get_by_role("link", name=re.compile("Plage Benoît")).click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Fréquentation de Plage Benoît"))
+    ).to_be_visible()
+    assert serious_violations(page) == []

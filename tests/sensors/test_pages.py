@@ -1,0 +1,194 @@
+"""Sensors pages: members see their dashboards and act on alerts; others get 404."""
+
+import datetime
+
+from django.utils import timezone
+
+import pytest
+
+from territoria.sensors import actions, ingest
+from territoria.sensors.enums import AlertKind, AlertStatus
+from territoria.sensors.models import Alert, Device, Fleet
+
+NOW = timezone.now()
+
+
+def _hours(fleet, device, quantity, values):
+    end = int(NOW.timestamp()) // 3600 * 3600
+    rows = [(device, end - 3600 * (len(values) - i), v) for i, v in enumerate(values)]
+    ingest.ingest(
+        ingest.Items(
+            devices=[r[0] for r in rows],
+            quantities=[quantity] * len(rows),
+            timestamps=[r[1] for r in rows],
+            values=[r[2] for r in rows],
+            units=[None] * len(rows),
+            labels=list(range(len(rows))),
+        ),
+        ingest.device_directory(fleet.collectivite_id, fleet.pk),
+    )
+
+
+@pytest.fixture
+def data(fleet):
+    _hours(fleet, "SAM-0042", "water_volume", [0, 3, 5, 0] * 12)
+    _hours(fleet, "DMA-CENTRE", "flow_rate", [30.0] * 48)
+    _hours(fleet, "BAC-12", "fill_level", [10, 20, 30, 40])
+    _hours(fleet, "PL-07", "occupied", [0, 1, 1, 0])
+    _hours(fleet, "PLAGE-1", "people_count", [5, 50, 80])
+    return fleet
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_every_indicator(data, world, client, django_assert_max_num_queries):
+    """The dashboard shows water, night flows, bins, parking and counts, with a bounded
+    number of queries."""
+    client.force_login(world.agent_saint_amand)
+    with django_assert_max_num_queries(40):
+        response = client.get("/capteurs/saint-amand-montrond/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    for title in (
+        "Eau : volumes des compteurs",
+        "Eau : débit minimum de nuit par secteur",
+        "Conteneurs : remplissage",
+        "Stationnement",
+        "Fréquentation",
+    ):
+        assert title in body
+
+
+@pytest.mark.django_db
+def test_map_lists_located_devices_with_state(data, world, client):
+    """The GeoJSON has the located devices; a device with an active alert is red."""
+    device = Device.objects.get(external_id="SAM-0042")
+    device.latitude, device.longitude = 46.72, 2.5
+    device.save()
+    actions.open_alert(
+        world.saint_amand, kind=AlertKind.CONTINUOUS_FLOW, device=device, title="F", started_at=NOW
+    )
+    client.force_login(world.agent_saint_amand)
+    features = client.get("/capteurs/saint-amand-montrond/carte.geojson").json()["features"]
+    assert [(f["properties"]["title"], f["properties"]["state"]) for f in features] == [
+        ("Capteur SAM-0042", "alert")
+    ]
+
+
+@pytest.mark.django_db
+def test_agent_acknowledges_then_closes_through_the_pages(fleet, world, client):
+    """The alert page's buttons move the alert along its lifecycle."""
+    alert = actions.open_alert(
+        world.saint_amand,
+        kind=AlertKind.SILENT,
+        device=Device.objects.get(external_id="AIR-1"),
+        title="Muet",
+        started_at=NOW - datetime.timedelta(days=2),
+    )
+    client.force_login(world.agent_saint_amand)
+    base = f"/capteurs/saint-amand-montrond/alertes/{alert.pk}/"
+    client.post(base + "prise-en-compte/", {"note": "Pile à changer"})
+    alert.refresh_from_db()
+    assert (alert.status, alert.note) == (AlertStatus.ACKNOWLEDGED, "Pile à changer")
+    client.post(base + "cloture/")
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_elu_sees_but_cannot_close(fleet, world, client):
+    """An élu of the commune reads alerts but cannot change them."""
+    from territoria.accounts.enums import Role
+    from tests.factories import make_member
+
+    elu = make_member(world.saint_amand, Role.ELU, "elu@saint-amand.fr")
+    alert = actions.open_alert(
+        world.saint_amand,
+        kind=AlertKind.SILENT,
+        device=Device.objects.first(),
+        title="Muet",
+        started_at=NOW,
+    )
+    client.force_login(elu)
+    assert client.get(alert.get_absolute_url()).status_code == 200
+    assert client.post(alert.get_absolute_url() + "cloture/").status_code == 403
+    assert Alert.objects.get().status == AlertStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_csv_upload_page_reports_bad_lines(fleet, world, client):
+    """The agent's upload page lists each refused line and stores nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world.agent_saint_amand)
+    text = (
+        b"device,quantity,timestamp,value\n"
+        b"SAM-0042,water_volume,2025-03-15T00:00:00Z,1\n"
+        b"NOPE,water_volume,2025-03-15T00:00:00Z,1\n"
+    )
+    response = client.post(
+        "/capteurs/saint-amand-montrond/envoi-csv/", {"file": SimpleUploadedFile("r.csv", text)}
+    )
+    body = response.content.decode()
+    assert "capteur inconnu : NOPE" in body
+    assert "Lot refusé : 1 élément(s) invalide(s)" in body
+    ok = b"device,quantity,timestamp,value\nSAM-0042,water_volume,2025-03-15T00:00:00Z,1\n"
+    response = client.post(
+        "/capteurs/saint-amand-montrond/envoi-csv/", {"file": SimpleUploadedFile("r.csv", ok)}
+    )
+    assert "1 relevés reçus, 1 nouveaux enregistrés." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_new_fleet_key_is_shown_once(world, client):
+    """Creating a fleet shows its key on that answer only; the fleet page never does."""
+    client.force_login(world.agent_saint_amand)
+    response = client.post("/capteurs/saint-amand-montrond/flottes/", {"name": "Compteurs d'eau"})
+    body = response.content.decode()
+    fleet = Fleet.objects.get(name="Compteurs d'eau")
+    assert f"trk_{fleet.key_prefix}_" in body
+    again = client.get(f"/capteurs/saint-amand-montrond/flottes/{fleet.pk}/").content.decode()
+    assert f"trk_{fleet.key_prefix}_" not in again
+
+
+@pytest.mark.django_db
+def test_public_page_of_a_public_site_only(data, world, client):
+    """A public site's counts are open to visitors; a private site's are not."""
+    from territoria.sensors.models import Site
+
+    beach = Site.objects.get(name="Berges du Cher")
+    assert client.get(f"/capteurs/public/saint-amand-montrond/sites/{beach.pk}/").status_code == 200
+    api = client.get(f"/api/capteurs/public/saint-amand-montrond/sites/{beach.pk}").json()
+    assert api["site"] == "Berges du Cher"
+    private = Site.objects.get(name="Secteur Centre")
+    assert (
+        client.get(f"/capteurs/public/saint-amand-montrond/sites/{private.pk}/").status_code == 404
+    )
+
+
+@pytest.mark.django_db
+def test_measured_savings_page(data, world, client):
+    """The savings page compares a baseline and a recent period from the rollups."""
+    from territoria.sensors.enums import DeviceKind, Quantity
+    from territoria.sensors.links import measured_savings
+    from territoria.sensors.models import SavingsMeasure
+
+    today = NOW.date()
+    SavingsMeasure.objects.create(
+        collectivite=world.saint_amand,
+        use_case_slug="capteurs-fuites-eau",
+        label="Bâtiments",
+        device_kind=DeviceKind.WATER_METER,
+        quantity=Quantity.WATER_VOLUME,
+        baseline_start=today - datetime.timedelta(days=1),
+        baseline_end=today - datetime.timedelta(days=1),
+        current_start=today,
+        current_end=today,
+        price_per_unit=4.0,
+        price_source="Tarif communal 2025",
+    )
+    rows = measured_savings(world.saint_amand)
+    assert rows[0]["use_case_slug"] == "capteurs-fuites-eau"
+    assert rows[0]["unit"] == "m³ par jour"
+    assert "Tarif communal 2025" in rows[0]["source"]
+    client.force_login(world.agent_saint_amand)
+    assert "Bâtiments" in client.get("/capteurs/saint-amand-montrond/economies/").content.decode()
