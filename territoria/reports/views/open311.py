@@ -92,10 +92,19 @@ def _jurisdictions():
     return Collectivite.objects.active().filter(report_zone__isnull=False)
 
 
+JURISDICTION_SQL = """
+SELECT o.id, o.slug, o.name, o.kind, o.commune_id, o.epci_id, o.is_active
+FROM territories_collectivite o
+WHERE o.slug = %s AND o.is_active = %s
+  AND EXISTS (SELECT 1 FROM reports_reportzone z WHERE z.collectivite_id = o.id)
+"""
+
+
 def _jurisdiction(params, default=None) -> Collectivite:
     slug = _one(params, "jurisdiction_id")
     if slug:
-        found = _jurisdictions().filter(slug=slug[:80]).select_related("commune").first()
+        # Raw: the ORM's compilation cost half of a whole GET requests (bench/open311.py).
+        found = next(iter(Collectivite.objects.raw(JURISDICTION_SQL, [slug[:80], True])), None)
         if found is None:
             raise Open311Error(
                 404, "unknown_jurisdiction", f"jurisdiction_id inconnu : {slug[:80]}"
