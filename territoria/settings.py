@@ -261,3 +261,6 @@ PARTICIPATION_OIDC_SCOPES = os.environ.get(
     "PARTICIPATION_OIDC_SCOPES", "openid given_name family_name birthdate"
 )
 PARTICIPATION_OIDC_NAME = os.environ.get("PARTICIPATION_OIDC_NAME", "FranceConnect")
+
+# Sensors (docs/sensors.md): raw readings kept this many days; rollups are kept for ever.
+SENSORS_RAW_RETENTION_DAYS = envint("SENSORS_RAW_RETENTION_DAYS", 400)
