@@ -88,7 +88,7 @@ def _niort(niort, habitante, residents, agent) -> None:
     if Idea.objects.of(niort).exists():
         return
     rng = random.Random(79191)  # noqa: S311 - demo data
-    supporters = [habitante, *residents]
+    supporters = residents  # habitante@demo.test supports nothing yet: the browser journey does
     now = timezone.now()
     for n, (title, category, place, body, supports) in enumerate(NIORT_IDEAS):
         idea = Idea.objects.create(
@@ -101,7 +101,7 @@ def _niort(niort, habitante, residents, agent) -> None:
             place=place,
             created_at=now - datetime.timedelta(days=30 - n * 4),
         )
-        for user in supporters[: min(len(supporters), supports // 4 + 1)]:
+        for user in supporters[: min(len(supporters), supports // 5 + 1)]:
             Support.objects.get_or_create(idea=idea, user=user)
         if n < 3:
             Comment.objects.create(
