@@ -1,8 +1,31 @@
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import path, re_path
+
+from territoria.opendata.views import manage, public
 
 app_name = "opendata"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="opendata/home.html"), name="home"),
+    path("", public.home, name="home"),
+    # The catalogues end in catalog.ttl / catalog.jsonld and answer without redirect.
+    re_path(r"^catalog\.(?P<fmt>ttl|jsonld)$", public.catalog, name="catalog"),
+    path("schemas/<str:key>.json", public.schema_json, name="schema"),
+    path("<slug:slug>/", public.collectivite_home, name="collectivite"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/catalog\.(?P<fmt>ttl|jsonld)$",
+        public.collectivite_catalog,
+        name="collectivite_catalog",
+    ),
+    path("<slug:slug>/jeux/<uuid:uid>/", public.dataset_page, name="dataset"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/jeux/(?P<uid>[0-9a-f-]{36})/(?P<fmt>csv|json|geojson|parquet)$",
+        public.download,
+        name="download",
+    ),
+    path("<slug:slug>/gerer/", manage.manage, name="manage"),
+    path("<slug:slug>/gerer/deposer/", manage.upload, name="upload"),
+    path("<slug:slug>/gerer/generer/", manage.generate, name="generate"),
+    path("<slug:slug>/gerer/telechargements.csv", manage.downloads_csv, name="downloads_csv"),
+    path("<slug:slug>/gerer/<uuid:uid>/", manage.edit, name="edit"),
+    path("<slug:slug>/gerer/<uuid:uid>/publier/", manage.publish, name="publish"),
+    path("<slug:slug>/gerer/<uuid:uid>/regenerer/", manage.refresh, name="refresh"),
 ]

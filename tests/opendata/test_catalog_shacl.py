@@ -1,0 +1,131 @@
+"""The DCAT-AP 3 catalogues: valid against the SHACL shapes, harvestable by data.gouv.fr."""
+
+from pathlib import Path
+
+from django.urls import reverse
+
+import pytest
+from pyshacl import validate
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+STANDARDS = Path(__file__).resolve().parent / "shapes"
+SHARED = Path("/work/shared/standards/dcat-ap-3.0.1")
+# rdflib's JSON-LD parser still builds a ConjunctiveGraph internally.
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+
+
+def shapes() -> Graph:
+    graph = Graph()
+    for name in ("shapes.ttl", "range.ttl"):
+        local = STANDARDS / name
+        graph.parse(local if local.exists() else SHARED / name, format="turtle")
+    return graph
+
+
+DATASET_PROPERTIES = [
+    DCTERMS.identifier, DCTERMS.title, DCTERMS.description, DCAT.keyword, DCAT.theme,
+    DCTERMS.license, DCTERMS.accrualPeriodicity, DCTERMS.temporal, DCTERMS.spatial,
+    DCAT.contactPoint, DCTERMS.conformsTo, DCTERMS.issued, DCTERMS.modified,
+    DCAT.landingPage, DCAT.distribution,
+]  # fmt: skip
+
+
+def _graph(client, url, fmt):
+    response = client.get(url)
+    assert response.status_code == 200
+    return Graph().parse(data=response.content.decode(), format=fmt)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "kwargs_case", "fmt"),
+    [
+        ("opendata:catalog", False, "turtle"),
+        ("opendata:catalog", False, "json-ld"),
+        ("opendata:collectivite_catalog", True, "turtle"),
+        ("opendata:collectivite_catalog", True, "json-ld"),
+    ],
+    ids=["instance_ttl_case", "instance_jsonld_case", "collectivite_ttl_case",
+         "collectivite_jsonld_case"],
+)  # fmt: skip
+def test_catalog_conforms_to_dcat_ap_shapes(client, world, published, url_name, kwargs_case, fmt):
+    """Both catalogues, in Turtle and JSON-LD, conform to DCAT-AP 3.0.1 shapes + ranges."""
+    ext = "ttl" if fmt == "turtle" else "jsonld"
+    kwargs = {"fmt": ext} | ({"slug": world.saint_amand.slug} if kwargs_case else {})
+    data = _graph(client, reverse(url_name, kwargs=kwargs), fmt)
+    conforms, _report, text = validate(data, shacl_graph=shapes(), inference="none")
+    assert conforms, text
+    assert len(set(data.subjects(RDF.type, DCAT.Dataset))) == 7
+    assert len(set(data.subjects(RDF.type, DCAT.Distribution))) >= 7 * 3
+
+
+@pytest.mark.django_db
+def test_catalog_has_every_property_data_gouv_reads(client, world, published):
+    """Each dataset carries identifier, title, keywords, theme, licence, frequency,
+    temporal and spatial coverage, contact, conformsTo, dates; each file a URL, format,
+    media type, size and checksum."""
+    data = _graph(client, "/donnees/catalog.ttl", "turtle")
+    for dataset in data.subjects(RDF.type, DCAT.Dataset):
+        for prop in DATASET_PROPERTIES:
+            assert data.value(dataset, prop) is not None, (dataset, prop)
+    for dist in data.subjects(RDF.type, DCAT.Distribution):
+        for prop in (DCAT.downloadURL, DCAT.accessURL, DCTERMS.format, DCAT.mediaType,
+                     DCAT.byteSize, URIRef("http://spdx.org/rdf/terms#checksum")):  # fmt: skip
+            assert data.value(dist, prop) is not None, (dist, prop)
+    licences = set(data.objects(None, DCTERMS.license))
+    assert licences == {URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")}
+
+
+@pytest.mark.django_db
+def test_identifier_stays_the_same_across_refreshes(client, world, published):
+    """The dct:identifier of a dataset never changes when its files are regenerated."""
+    from territoria.opendata.actions import refresh_dataset
+
+    dataset = published["datasets"][0]
+    before = _graph(client, "/donnees/catalog.ttl", "turtle")
+    refresh_dataset(dataset)
+    after = _graph(client, "/donnees/catalog.ttl", "turtle")
+    node = URIRef(f"http://testserver{dataset.get_absolute_url()}")
+    assert before.value(node, DCTERMS.identifier) == Literal(f"urn:uuid:{dataset.uid}")
+    assert after.value(node, DCTERMS.identifier) == before.value(node, DCTERMS.identifier)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/donnees/catalog.ttl", "/donnees/catalog.jsonld",
+            "/donnees/saint-amand-montrond/catalog.ttl",
+            "/donnees/saint-amand-montrond/catalog.jsonld"],
+    ids=["instance_ttl_case", "instance_jsonld_case", "commune_ttl_case", "commune_jsonld_case"],
+)  # fmt: skip
+def test_catalog_urls_answer_without_redirect(client, world, published, url):
+    """GET and HEAD on a catalogue URL answer 200 directly, with an RDF content type."""
+    for method in (client.get, client.head):
+        response = method(url)
+        assert response.status_code == 200
+        assert response["Content-Type"].split(";")[0] in {"text/turtle", "application/ld+json"}
+
+
+@pytest.mark.django_db
+def test_catalog_pages_follow_hydra_next_to_the_end(client, world, published, settings):
+    """With pages of 3, the catalogue's 7 datasets come in 3 pages linked by hydra:next,
+    each page a PartialCollectionView; the last page has no next; the unpublished
+    dataset is in none."""
+    settings.OPENDATA_CATALOG_PAGE_SIZE = 3
+    url, seen, pages = "/donnees/catalog.ttl", set(), 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        data = Graph().parse(data=response.content.decode(), format="turtle")
+        views = list(data.subjects(RDF.type, HYDRA.PartialCollectionView))
+        assert len(views) == 1
+        seen |= set(data.subjects(RDF.type, DCAT.Dataset))
+        following = data.value(views[0], HYDRA.next)
+        url = str(following).removeprefix("http://testserver") if following else None
+        pages += 1
+    assert pages == 3
+    assert len(seen) == 7
+    assert b"canari" not in client.get("/donnees/catalog.ttl?page=3").content
+    assert client.get("/donnees/catalog.ttl?page=4").status_code == 404
+    assert client.get("/donnees/catalog.ttl?page=zero").status_code == 404
