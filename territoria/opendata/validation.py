@@ -2,6 +2,8 @@
 plus the French checks frictionless skips (SIRET checksum), with every error in French
 by row and field. Plain data in, plain data out."""
 
+import ast
+import contextlib
 import csv
 import io
 import re
@@ -80,9 +82,13 @@ def _message(error) -> str:
             return _("Valeur obligatoire manquante.")
         if match:
             label = CONSTRAINT_LABELS.get(match.group(1), match.group(1))
+            expected = match.group(2)
+            if match.group(1) == "enum":
+                with contextlib.suppress(ValueError, SyntaxError):
+                    expected = " ; ".join(f"« {v} »" for v in ast.literal_eval(expected))
             return _(
                 "La valeur « %(cell)s » ne respecte pas la règle « %(rule)s » : %(expected)s."
-            ) % {"cell": cell, "rule": label, "expected": match.group(2)}
+            ) % {"cell": cell, "rule": label, "expected": expected}
         return _("La valeur « %(cell)s » ne respecte pas le schéma.") % {"cell": cell}
     if kind == "missing-cell":
         return _("Valeur manquante : la ligne a moins de colonnes que l'en-tête.")

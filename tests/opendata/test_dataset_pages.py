@@ -1,0 +1,105 @@
+"""Portal pages: list with search and filters, dataset page with preview, chart and map,
+downloads counted per month for agents."""
+
+from django.urls import reverse
+
+import pytest
+
+from territoria.opendata.models import DownloadCount
+
+
+def _by_source(published, source):
+    return next(d for d in published["datasets"] if d.source == source)
+
+
+@pytest.mark.django_db
+def test_list_shows_published_datasets_only(client, published):
+    """The portal lists the 7 published datasets, never the unpublished one."""
+    body = client.get(reverse("opendata:home")).content.decode()
+    assert "7 jeux de données" in body
+    assert "Brouillon canari" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [({"q": "Subventions"}, 1), ({"theme": "TRAN"}, 0), ({"format": "geojson"}, 2),
+     ({"frequency": "MONTHLY"}, 7), ({"collectivite": "saint-amand-montrond"}, 7)],
+    ids=["text_case", "theme_case", "located_case", "frequency_case", "collectivite_case"],
+)  # fmt: skip
+def test_list_filters(client, published, query, count):
+    """Search and filters narrow the list."""
+    response = client.get(reverse("opendata:home"), query)
+    assert response.context["page"].paginator.count == count
+
+
+@pytest.mark.django_db
+def test_dataset_page_shows_preview_chart_and_map(client, world, published):
+    """A located time series shows its preview table, an SVG chart and a map."""
+    dataset = _by_source(published, "car_parks")
+    body = client.get(dataset.get_absolute_url()).content.decode()
+    assert "<svg" in body
+    assert "data-territoria-map" in body
+    assert "Parking de la gare" in body
+    assert "Téléchargements par mois" not in body
+
+
+@pytest.mark.django_db
+def test_unpublished_dataset_is_hidden_from_visitors(client, world, published):
+    """An unpublished dataset answers 404 to a visitor and to another collectivité."""
+    hidden = published["hidden"]
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    client.force_login(world.agent_niort)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_downloads_are_counted_per_month_and_shown_to_agents(client, world, published):
+    """Each download counts in its month; agents see the counts and export them."""
+    dataset = _by_source(published, "budget")
+    url = reverse(
+        "opendata:download",
+        kwargs={"slug": "saint-amand-montrond", "uid": dataset.uid, "fmt": "csv"},
+    )
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv"
+    assert DownloadCount.objects.get(dataset=dataset).count == 3
+    client.force_login(world.agent_saint_amand)
+    assert "Téléchargements par mois" in client.get(dataset.get_absolute_url()).content.decode()
+    export = client.get(reverse("opendata:downloads_csv", kwargs={"slug": "saint-amand-montrond"}))
+    lines = export.content.decode().splitlines()
+    assert lines[0] == "mois,jeu_de_donnees_id,jeu_de_donnees,format,telechargements"
+    assert lines[1].endswith(f",{dataset.uid},Jeu budget,csv,3")
+
+
+@pytest.mark.django_db
+def test_agent_publishes_a_dataset(client, world, published):
+    """An agent publishes a draft: it enters the catalogue with an issued date."""
+    hidden = published["hidden"]
+    client.force_login(world.agent_saint_amand)
+    url = reverse("opendata:publish", kwargs={"slug": "saint-amand-montrond", "uid": hidden.uid})
+    assert client.post(url, {"published": "1"}).status_code == 302
+    hidden.refresh_from_db()
+    assert hidden.is_published and hidden.issued is not None
+    assert str(hidden.uid) in client.get("/donnees/catalog.ttl").content.decode()
+
+
+@pytest.mark.django_db
+def test_another_collectivite_cannot_publish(client, world, published):
+    """An agent of Niort cannot publish Saint-Amand-Montrond's draft."""
+    hidden = published["hidden"]
+    client.force_login(world.agent_niort)
+    url = reverse("opendata:publish", kwargs={"slug": "saint-amand-montrond", "uid": hidden.uid})
+    assert client.post(url, {"published": "1"}).status_code == 404
+    hidden.refresh_from_db()
+    assert hidden.is_published is False
+
+
+@pytest.mark.django_db
+def test_own_schemas_are_published(client):
+    """Territoria's own Table Schemas are served as JSON; national ones are not copied."""
+    response = client.get(reverse("opendata:schema", kwargs={"key": "territoria-signalements"}))
+    assert response.json()["fields"][0]["name"] == "service_request_id"
+    assert client.get("/donnees/schemas/scdl-subventions.json").status_code == 404
