@@ -279,3 +279,29 @@ def test_html_in_description_is_escaped_in_xml(client, rw):
     response = client.get(url("requests", "xml"), {"jurisdiction_id": "saint-amand-montrond"})
     root = ET.fromstring(response.content)
     assert root.find("request/description").text == "<b>gras</b> & </request>"
+
+
+def test_post_with_a_photo_file_strips_its_metadata(client, rw, key):
+    """A photo sent as a multipart file is re-encoded like the web form's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from territoria.reports.models import Photo
+    from tests.reports.factories import image_bytes
+
+    response = client.post(
+        url("requests"),
+        {
+            "api_key": key,
+            "service_code": "saint-amand-montrond.eclairage",
+            "address_string": "Rue Nationale",
+            "photo1": SimpleUploadedFile("p.jpg", image_bytes(exif_gps=True)),
+        },
+    )
+    assert response.status_code == 200
+    with Photo.objects.get().image.open("rb") as file:
+        assert b"PhoneMaker" not in file.read()
+    item = client.get(
+        url("request", request_id=response.json()[0]["service_request_id"]),
+        {"jurisdiction_id": "saint-amand-montrond"},
+    ).json()[0]
+    assert item["media_url"].startswith("http://testserver/signalements/saint-amand-montrond/")

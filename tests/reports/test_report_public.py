@@ -178,3 +178,14 @@ def test_purge_erases_personal_data_of_old_closed_reports(rw, settings):
     )
     assert old.personal_data_purged_at is not None
     assert recent.reporter_email == still_open.reporter_email == "camille.secret@exemple.fr"
+
+
+def test_pages_issue_a_bounded_number_of_queries(client, rw, django_assert_max_num_queries):
+    """The public list and the back-office list do not query per report."""
+    for _ in range(30):
+        make_report(rw.lighting)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("reports:reports", kwargs={"slug": "saint-amand-montrond"}))
+    client.force_login(rw.world.agent_saint_amand)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("reports:manage_list", kwargs={"slug": "saint-amand-montrond"}))

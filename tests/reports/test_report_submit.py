@@ -202,3 +202,19 @@ def test_epci_form_requires_a_member_commune(client, rw):
     assert response.status_code == 400
     assert "ne fait pas partie" in response.content.decode()
     assert Report.objects.count() == 0
+
+
+def test_epci_form_places_the_report_in_the_chosen_member_commune(client, rw):
+    """On the EPCI's form, a report in a member commune without a zone of its own is
+    bounded by the EPCI's zone and goes to the EPCI."""
+    response = _post(
+        client,
+        rw,
+        slug="cc-coeur-de-france",
+        category=rw.waste.pk,
+        commune="",
+        commune_code="18173",
+    )
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert (report.collectivite, report.commune.code) == (rw.world.cc, "18173")

@@ -185,3 +185,4 @@ def test_dashboard_medians(client, rw):
     ).content.decode()
     assert "<td>4,0</td>" in body or "<td>4.0</td>" in body
     assert "<td>10,0</td>" in body or "<td>10.0</td>" in body
+    assert 'role="img"' in body

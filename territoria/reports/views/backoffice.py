@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
+from territoria.charts import Series, bar_chart
 from territoria.reports import actions, indicators
 from territoria.reports.enums import CLOSED_STATUSES, OPEN_STATUSES, Publication, Status
 from territoria.reports.forms import (
@@ -252,13 +253,29 @@ def dashboard(request, slug):
         .exclude(publication=Publication.UNCONFIRMED)
         .values_list("category__name", "created_at", "acknowledged_at", "closed_at", "status")
     ]
+    per_category = indicators.per_category(rows)
+    chart = bar_chart(
+        [
+            Series(
+                _("Prise en compte"),
+                [(r.category, r.median_hours_to_acknowledge or 0) for r in per_category],
+            ),
+            Series(
+                _("Résolution"),
+                [(r.category, r.median_hours_to_resolve or 0) for r in per_category],
+            ),
+        ],
+        title=_("Délais médians par catégorie"),
+        y_label=_("heures"),
+    )
     return render(
         request,
         "reports/dashboard.html",
         {
             "collectivite": collectivite,
-            "rows": indicators.per_category(rows),
+            "rows": per_category,
             "days": days,
+            "chart": chart if per_category else "",
         },
     )
 
