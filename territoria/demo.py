@@ -20,10 +20,10 @@ def load() -> list[tuple[str, str]]:
     call_command("load_catalogue", verbosity=0)
     catalogue_demo.load()
     funding_demo.load(collectivites)
+    logins += purchasing_demo.load(collectivites)
     roadmap_demo.load(collectivites)
     reports_demo.load(collectivites)
     sensors_demo.load(collectivites)
     participation_demo.load(collectivites)
-    logins += purchasing_demo.load(collectivites)
     opendata_demo.load(collectivites)
     return logins

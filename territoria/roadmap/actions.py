@@ -45,9 +45,9 @@ def store_result(scenario: Scenario, result: dict, projects: dict) -> None:
     use_cases = {uc.slug: uc for uc in UseCase.objects.filter(slug__in=needed)}
     keep = []
     for slug in needed:
-        project = projects.get(slug) or Project(
-            collectivite=scenario.collectivite, scenario=scenario, use_case=use_cases[slug]
-        )
+        project = projects.get(slug) or Project(use_case=use_cases[slug])
+        if project.pk is None:
+            project.collectivite, project.scenario = scenario.collectivite, scenario
         eco = economics.get(slug)
         planned = slug in starts or project.lock == Lock.DONE
         project.start_year = starts.get(
@@ -76,7 +76,30 @@ def _projects(scenario) -> dict:
     }
 
 
+def with_group_purchases(collectivite, projects: dict) -> dict:
+    """A group purchase the collectivité joined is a project of its plan: imposed, with
+    the collectivité's share of the groupement as its investment (unless an élu decided
+    otherwise for that project)."""
+    from territoria.purchasing.links import member_shares
+
+    shares = member_shares(collectivite)
+    use_cases = UseCase.objects.in_bulk([s["use_case"] for s in shares], field_name="slug")
+    for share in shares:
+        project = projects.get(share["use_case"])
+        if project is None:
+            project = Project(use_case=use_cases[share["use_case"]], lock=Lock.IMPOSED)
+            projects[share["use_case"]] = project
+        if project.lock in (Lock.DONE, Lock.EXCLUDED) or project.capex_override is not None:
+            continue
+        project.capex_override = Decimal(str(round(share["share_eur"], 2)))
+        project.override_note = (
+            _("Part de la collectivité dans l'achat groupé « %(title)s »") % share
+        )[:300]
+    return projects
+
+
 def _solve(profile, projects, scenario=None) -> dict:
+    with_group_purchases(profile.collectivite, projects)
     first_year = scenario.replanned_from if scenario is not None else None
     if first_year is not None and first_year <= profile.first_year:
         first_year = None

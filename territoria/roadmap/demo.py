@@ -76,8 +76,9 @@ def saint_amand_scenario(collectivite, profile) -> Scenario:
                     collectivite=collectivite, scenario=scenario, use_case=use_cases[slug],
                     lock="imposed",
                 )  # fmt: skip
-        from territoria.roadmap.actions import store_result
+        from territoria.roadmap.actions import store_result, with_group_purchases
 
+        with_group_purchases(collectivite, projects)
         store_result(scenario, planning.solve_scenario(profile, projects), projects)
         scenario.solved_at = timezone.now()
         scenario.save(update_fields=["solved_at"])

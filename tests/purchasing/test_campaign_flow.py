@@ -208,3 +208,23 @@ def test_shared_service_statement_sums_to_the_cost(world):
 def test_unused_factory_is_importable():
     """The member-commune factory creates a commune of the EPCI with its agent."""
     assert callable(make_member_commune)
+
+
+def test_a_joined_campaign_is_a_project_of_the_members_plan(world, orval):
+    """After joining, re-planning puts the purchase in the member's roadmap, imposed, with
+    its share of the groupement as the investment."""
+    from territoria.roadmap import actions as roadmap_actions
+    from territoria.roadmap.models import Project
+
+    campaign = make_campaign(world)
+    join(campaign, world.agent_saint_amand, world.saint_amand, 40)
+    share = convention(campaign).line_for(world.saint_amand).share.total_cents
+    scenario = roadmap_actions.create_scenario(
+        world.agent_saint_amand, world.saint_amand, "Avec l'achat groupé"
+    )
+    project = Project.objects.get(scenario=scenario, use_case=campaign.use_case)
+    assert (project.lock, project.capex_override) == ("imposed", share / 100)
+    assert project.override_note == (
+        "Part de la collectivité dans l'achat groupé « Capteurs de remplissage des bacs »"
+    )
+    assert project.start_year is not None
