@@ -103,6 +103,7 @@ def load(collectivites) -> None:
             )  # fmt: skip
             assert not errors, errors
             actions.set_published(operator, dataset, True)
+    _agen_plan(by_slug.get("agen"))
     for slug, generated in GENERATED.items():
         collectivite = by_slug.get(slug)
         if collectivite is None:
@@ -115,7 +116,21 @@ def load(collectivites) -> None:
                 keywords=keywords, description=_description(source, collectivite),
                 **_contact(collectivite),
             )  # fmt: skip
-            actions.set_published(operator, dataset, True)
+            if dataset.row_count:  # empty sources stay drafts until they hold data
+                actions.set_published(operator, dataset, True)
+
+
+def _agen_plan(agen) -> None:
+    """Agen's roadmap plan, made with the roadmap's own verb, so that its projects can be
+    published."""
+    from territoria.roadmap.actions import create_scenario
+    from territoria.roadmap.models import Scenario
+
+    if agen is None or Scenario.objects.filter(collectivite=agen).exists():
+        return
+    agent = User.objects.filter(email="agent.agen@demo.test").first()
+    if agent is not None:
+        create_scenario(agent, agen, "Plan de mandat")
 
 
 def _description(source, collectivite) -> str:

@@ -162,7 +162,7 @@ def write_all(table: Table, directory: Path, stem: str, formats: list[str]) -> d
                 for row in batch:
                     lat, lon = row.get(table.lat), row.get(table.lon)
                     geometry = (
-                        {"type": "Point", "coordinates": [lon, lat]}
+                        {"type": "Point", "coordinates": [float(lon), float(lat)]}
                         if lat is not None and lon is not None
                         else None
                     )

@@ -1,5 +1,7 @@
 import datetime
+import os
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -125,8 +127,10 @@ class Dataset(TenantModel):
         return opendata_root() / self.collectivite.slug / str(self.uid)
 
 
-def opendata_root():
-    return getattr(settings, "OPENDATA_DIR", None) or settings.VAR_DIR / "opendata"
+def opendata_root() -> Path:
+    """Where the files are written (OPENDATA_DIR, by default var/opendata/)."""
+    configured = getattr(settings, "OPENDATA_DIR", None) or os.environ.get("OPENDATA_DIR")
+    return Path(configured) if configured else settings.VAR_DIR / "opendata"
 
 
 class Resource(TenantModel):
