@@ -79,10 +79,10 @@ def test_an_agent_opens_the_vote_enters_a_paper_ballot_and_publishes(demo_url, b
     last, first, birth = _census_text(random.Random(46042), 60).splitlines()[1].split(";")[:3]  # noqa: S311
     page = log_in(browser, demo_url, "agent.cahors@demo.test")
     page.goto(demo_url + CAHORS_BUDGET + "gestion/")
-    expect(page.get_by_label("Règle de vote")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Règle de vote")).to_be_visible()
     page.get_by_role("button", name="Ouvrir le vote").click()
     expect(page.get_by_text("Le vote est ouvert ; les règles sont figées.")).to_be_visible()
-    expect(page.get_by_label("Règle de vote")).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Règle de vote")).to_have_count(0)
     page.get_by_label("Nom de naissance").fill(last)
     page.get_by_label("Prénom(s)").fill(first)
     page.get_by_label("Date de naissance").fill(
