@@ -56,12 +56,16 @@ def customer_bench(meters: int, days: int, seed: int) -> dict:
         leaking = {t["meter"] for t in truth}
         hits, false, missed = [], [], 0
         for leak in subset:
-            matched = leaks.match_events([leak], by_meter.get(leak["meter"], []), tolerance_s=7 * DAY)
+            matched = leaks.match_events(
+                [leak], by_meter.get(leak["meter"], []), tolerance_s=7 * DAY
+            )
             hits += matched["hits"]
             missed += matched["missed"]
         for meter, times in by_meter.items():
             if meter not in leaking:
-                false += leaks.first_alarms(np.isin(np.arange(days), [(t - START) // DAY - 1 for t in times]))
+                false += leaks.first_alarms(
+                    np.isin(np.arange(days), [(t - START) // DAY - 1 for t in times])
+                )
         score = leaks.scores(
             {"hits": hits, "missed": missed, "false": false},
             len(subset),
@@ -89,7 +93,12 @@ def district_bench(districts: int, days: int, seed: int) -> dict:
         plan = []
         if leaky:
             start_day = int(rng.integers(30, 46))
-            plan = [{"start_hour": start_day * 24 + int(rng.integers(24)), "fraction": fractions[(d // 2) % 4]}]
+            plan = [
+                {
+                    "start_hour": start_day * 24 + int(rng.integers(24)),
+                    "fraction": fractions[(d // 2) % 4],
+                }
+            ]
         flow, leak_flow, truth = simulator.district_flows(days, seed=seed * 100 + d, leaks=plan)
         grid = flow.reshape(days, 24)
         mnf = leaks.night_minimum(grid)
@@ -110,15 +119,26 @@ def district_bench(districts: int, days: int, seed: int) -> dict:
             for plan, t in zip(row["plan"], row["truth"], strict=True):
                 start = START + plan["start_hour"] * HOUR
                 flow_m3h = float(np.median(row["leak_flow"][plan["start_hour"] :]))
-                truth.append({"start": start, "end": START + days * DAY, "m3_per_hour": flow_m3h, "fraction": t["fraction"]})
+                truth.append(
+                    {
+                        "start": start,
+                        "end": START + days * DAY,
+                        "m3_per_hour": flow_m3h,
+                        "fraction": t["fraction"],
+                    }
+                )
             matched = leaks.match_events(truth, starts, tolerance_s=7 * DAY)
-            score = leaks.scores(matched, len(truth), price_per_m3=NETWORK_PRICE, period_end=START + days * DAY)
+            score = leaks.scores(
+                matched, len(truth), price_per_m3=NETWORK_PRICE, period_end=START + days * DAY
+            )
             euros += score["euros"]
             false_alarms += score["fp"]
             for leak in truth:
                 size = f"{leak['fraction']:.0%}"
                 hit = next((t for lk, t in matched["hits"] if lk is leak), None)
-                per_size.setdefault(size, []).append(None if hit is None else (hit - leak["start"]) / 3600)
+                per_size.setdefault(size, []).append(
+                    None if hit is None else (hit - leak["start"]) / 3600
+                )
         months = len(rows) * days / 30.4
         out["methods"][method] = {
             "by_leak_size": {
@@ -136,6 +156,85 @@ def district_bench(districts: int, days: int, seed: int) -> dict:
     return out
 
 
+WORK_MEM = "256MB"
+
+
+def pg_scale_bench(url: str, meters: int, days: int) -> dict:
+    """Rule (a) over `meters` × `days` of hourly volumes held in PostgreSQL: one grouped
+    query (minimum and count per meter and day) streamed through a server-side cursor,
+    alarms computed on arrays chunk by chunk, so memory stays bounded."""
+    import resource
+
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_hourly")
+        # Same columns as sensors_hourly; unlogged and without its key, to load fast.
+        conn.execute(
+            "CREATE UNLOGGED TABLE bench_hourly (hour bigint, device_id bigint, quantity smallint, "
+            "n integer, total double precision, minimum double precision, "
+            "maximum double precision, last_ts bigint, last_value double precision)"
+        )
+        t0 = time.perf_counter()
+        hours = days * 24
+        # 1 % of meters leak 5 L/h from an hour of their own; households draw nothing in
+        # most night hours (local time ~ UTC+1).
+        for start in range(0, hours, 24 * 30):
+            end = min(start + 24 * 30, hours) - 1
+            conn.execute(
+                "INSERT INTO bench_hourly SELECT h, d, 1, 1, v, v, v, h, v FROM ("  # noqa: S608
+                f"SELECT {START} + 3600 * hh AS h, d, "
+                "CASE WHEN random() < CASE WHEN (hh + 1) % 24 < 6 THEN 0.9 ELSE 0.35 END "
+                "THEN 0 ELSE floor(random() * 40) END "
+                "+ CASE WHEN d % 100 = 7 AND hh >= (d * 37) % "
+                f"{hours - 72} THEN 5 ELSE 0 END AS v "
+                f"FROM generate_series({start}, {end}) hh, generate_series(1, {meters}) d) x"
+            )
+        loaded = time.perf_counter() - t0
+        rows = conn.execute("SELECT count(*) FROM bench_hourly").fetchone()[0]
+        size = conn.execute("SELECT pg_total_relation_size('bench_hourly')").fetchone()[0]
+        conn.execute("VACUUM ANALYZE bench_hourly")
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        work_mem = conn.execute("SHOW work_mem").fetchone()[0]
+    t0 = time.perf_counter()
+    flagged: dict[int, int] = {}
+    days_seen = 0
+    with psycopg.connect(url) as conn, conn.cursor(name="rule_a") as cursor:
+        # Enough memory for the (meter, day) hash table not to spill to disk; the query
+        # still reads the whole table once.
+        conn.execute(f"SET work_mem = '{WORK_MEM}'")
+        cursor.itersize = 200_000
+        cursor.execute(
+            "SELECT device_id, hour / 86400 AS day, MIN(total), COUNT(*) FROM bench_hourly "
+            "WHERE quantity = 1 GROUP BY 1, 2"
+        )
+        while chunk := cursor.fetchmany(200_000):
+            array = np.array(chunk, dtype=float)
+            days_seen += len(array)
+            alarm = (array[:, 2] > 0) & (array[:, 3] >= 20)
+            for device, day in array[alarm][:, :2].astype(np.int64).tolist():
+                if device not in flagged or day < flagged[device]:
+                    flagged[device] = day
+    detected = time.perf_counter() - t0
+    truth = {d for d in range(1, meters + 1) if d % 100 == 7}
+    found = set(flagged)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE bench_hourly")
+    return {
+        "postgresql": version,
+        "work_mem": f"{work_mem} (server), {WORK_MEM} (detection session)",
+        "rows": rows,
+        "table_gb": round(size / 2**30, 2),
+        "load_s": round(loaded, 1),
+        "detect_s": round(detected, 1),
+        "meter_days": days_seen,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "leaking_meters": len(truth),
+        "found": len(found & truth),
+        "false_meters": len(found - truth),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meters", type=int, default=2000)
@@ -144,7 +243,14 @@ def main() -> int:
     parser.add_argument("--district-days", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--pg", help="PostgreSQL URL: also run rule (a) at scale there")
+    parser.add_argument("--scale-meters", type=int, default=10_000)
+    parser.add_argument("--scale-days", type=int, default=365)
+    parser.add_argument("--only-scale", action="store_true")
     args = parser.parse_args()
+    if args.only_scale:
+        print(json.dumps(pg_scale_bench(args.pg, args.scale_meters, args.scale_days), indent=1))
+        return 0
     facts = {
         "nproc": os.cpu_count(),
         "python": platform.python_version(),
@@ -156,7 +262,11 @@ def main() -> int:
     print(json.dumps({"district": district}, indent=1, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"machine": facts, "customer": customer, "district": district}, indent=1, ensure_ascii=False)
+            json.dumps(
+                {"machine": facts, "customer": customer, "district": district},
+                indent=1,
+                ensure_ascii=False,
+            )
         )
     return 0
 

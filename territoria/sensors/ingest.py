@@ -139,11 +139,15 @@ def _ts_seconds(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return int(value) if math.isfinite(value) else None
+        try:
+            seconds = int(value) if math.isfinite(value) else None
+        except OverflowError:
+            return None
+        return seconds if seconds is not None and 0 <= seconds < 2**40 else None
     if isinstance(value, str):
         text = value.strip()
         if text.isdigit():
-            return int(text)
+            return int(text) if len(text) < 13 else None
         try:
             moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
@@ -169,11 +173,14 @@ def _number(value) -> float | None:
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
     elif isinstance(value, str):
         try:
             number = float(value.strip().replace(",", "."))
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
     else:
         return None
@@ -287,7 +294,7 @@ def validate(items: Items, directory: dict[str, int], *, now: float | None = Non
         fast = all(type(v) is not bool for v in items.values[:1]) and bool(
             np.isfinite(values).all()
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         fast = False
     if not fast:
         for i, raw in enumerate(items.values):
@@ -519,14 +526,22 @@ def _rollup_pg(table: str, bucket: str, width: int) -> str:
     )
 
 
-_STORE_PG = (
-    "WITH new AS (INSERT INTO sensors_reading (ts, device_id, quantity, value) "  # noqa: S608
-    "SELECT ts, device_id, quantity, value FROM sensors_incoming ORDER BY ts, device_id, quantity "
-    "ON CONFLICT DO NOTHING RETURNING ts, device_id, quantity, value), "
-    f"h AS ({_rollup_pg('sensors_hourly', 'hour', 3600)}), "
-    f"d AS ({_rollup_pg('sensors_daily', 'day', 86400)}) "
-    "SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM h), (SELECT count(*) FROM d)"
-)
+def _store_pg_sql(on_conflict: str) -> str:
+    return (
+        "WITH new AS (INSERT INTO sensors_reading (ts, device_id, quantity, value) "  # noqa: S608
+        "SELECT ts, device_id, quantity, value FROM sensors_incoming "
+        f"ORDER BY ts, device_id, quantity {on_conflict} "
+        "RETURNING ts, device_id, quantity, value), "
+        f"h AS ({_rollup_pg('sensors_hourly', 'hour', 3600)}), "
+        f"d AS ({_rollup_pg('sensors_daily', 'day', 86400)}) "
+        "SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM h), (SELECT count(*) FROM d)"
+    )
+
+
+# Fresh readings (the usual case) take a plain insert, cheaper than ON CONFLICT's
+# speculative insertion; a batch with known readings falls back to DO NOTHING.
+_STORE_PG_FRESH = _store_pg_sql("")
+_STORE_PG = _store_pg_sql("ON CONFLICT DO NOTHING")
 
 
 def _store_pg_copy(cursor, batch: Batch) -> None:
@@ -549,7 +564,11 @@ def _store_pg_copy(cursor, batch: Batch) -> None:
 def _store_postgresql(batch: Batch) -> int:
     with connection.cursor() as cursor:
         _store_pg_copy(cursor.cursor, batch)
-        cursor.execute(_STORE_PG)
+        try:
+            with transaction.atomic():
+                cursor.execute(_STORE_PG_FRESH)
+        except IntegrityError:
+            cursor.execute(_STORE_PG)
         inserted = cursor.fetchone()[0]
         cursor.execute("TRUNCATE sensors_incoming")
     return inserted

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sensors', '0005_rollup_fillfactor'),
+        ("sensors", "0005_rollup_fillfactor"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='status',
-            field=models.CharField(choices=[('open', 'Ouverte'), ('acknowledged', 'Prise en compte'), ('closed', 'Clôturée')], default='open', max_length=20, verbose_name='état'),
+            model_name="alert",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Ouverte"),
+                    ("acknowledged", "Prise en compte"),
+                    ("closed", "Clôturée"),
+                ],
+                default="open",
+                max_length=20,
+                verbose_name="état",
+            ),
         ),
     ]
