@@ -21,6 +21,7 @@ from territoria.participation.models import (
     Ballot,
     Campaign,
     CensusEntry,
+    FailedCheck,
     Milestone,
     Project,
     VoteCode,
@@ -430,6 +431,30 @@ def _check_district(campaign, digest) -> None:
 def _check_not_voted(campaign, digest) -> None:
     if Voter.objects.filter(campaign=campaign, identity_hash=digest).exists():
         raise ActionError("already_voted", _(ALREADY_VOTED), status=409)
+
+
+def check_attempts(campaign, ip: str) -> str:
+    """The network key of this IP; refuses after too many failed checks in an hour."""
+    from django.conf import settings
+
+    key = identity.keyed(campaign.salt, f"ip:{ip}")
+    hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    FailedCheck.objects.filter(created_at__lt=hour_ago).delete()
+    failures = FailedCheck.objects.filter(campaign=campaign, network_key=key).count()
+    if failures >= settings.PARTICIPATION_VERIFY_ATTEMPTS_PER_HOUR:
+        raise ActionError(
+            "too_many_attempts",
+            _(
+                "Trop d'essais de vérification depuis votre réseau : réessayez dans une heure "
+                "ou adressez-vous à la mairie."
+            ),
+            status=429,
+        )
+    return key
+
+
+def record_failure(campaign, key: str) -> None:
+    FailedCheck.objects.create(campaign=campaign, network_key=key)
 
 
 def verify_census(campaign, last_name: str, first_name: str, birth) -> str:

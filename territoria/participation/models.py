@@ -279,6 +279,21 @@ class Voter(models.Model):
         return {"view": staff, "change": False, "delete": False}
 
 
+class FailedCheck(models.Model):
+    """A failed voter verification from one network, to slow down guessing of identities
+    and codes (a salted hash of the IP address, kept one hour)."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
+    network_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"FailedCheck {self.pk}"
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        return {"view": False, "change": False, "delete": False}
+
+
 class Ballot(models.Model):
     """The contents of one ballot: a random id, no voter, no time."""
 

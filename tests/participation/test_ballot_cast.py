@@ -209,3 +209,26 @@ def test_the_vote_pages_take_a_code_then_a_ballot(client, open_budget):
     assert again.status_code == 409
     assert "Ce code a déjà servi" in again.content.decode()
     assert _counts() == (1, 1)
+
+
+def test_guessing_identities_is_slowed_down(client, settings, open_budget):
+    """After N failed checks from one network in an hour, even a right code waits."""
+    settings.PARTICIPATION_VERIFY_ATTEMPTS_PER_HOUR = 3
+    campaign, _projects, letters = open_budget
+    url = reverse(
+        "participation:vote", kwargs={"slug": "saint-amand-montrond", "campaign": campaign.slug}
+    )
+    for birth in ("1985-04-13", "1985-04-14", "1985-04-15"):
+        wrong = client.post(
+            url,
+            {
+                "method": "census",
+                "census-last_name": "Martin",
+                "census-first_name": "Camille",
+                "census-birth": birth,
+            },
+        )
+        assert wrong.status_code == 403
+    blocked = client.post(url, {"method": "code", "code-code": letter_codes(letters)[0]})
+    assert blocked.status_code == 429
+    assert "Trop d&#x27;essais de vérification" in blocked.content.decode()

@@ -13,7 +13,7 @@ from territoria.participation import budget_actions, oidc
 from territoria.participation.enums import Channel, Phase, ProjectStatus
 from territoria.participation.forms import CensusVerifyForm, CodeForm, ProjectForm
 from territoria.participation.models import Campaign, Project
-from territoria.participation.views.common import is_staff, public_collectivite, refuse
+from territoria.participation.views.common import client_ip, is_staff, public_collectivite, refuse
 
 SESSION_KEY = "participation_voter"
 
@@ -91,16 +91,19 @@ def _forget(request, campaign) -> None:
 
 def vote(request, slug, campaign):
     """Step 1: prove who you are, with the letter's code, the census or a digital
-    identity. No account is needed."""
+    identity. No account is needed. Failed checks from one network are limited."""
     campaign = get_campaign(slug, campaign)
     if not campaign.is_voting_open:
         return render(request, "participation/vote_closed.html", {"campaign": campaign}, status=409)
     method = request.POST.get("method")
     code_form = CodeForm(request.POST if method == "code" else None, prefix="code")
     census_form = CensusVerifyForm(request.POST if method == "census" else None, prefix="census")
+    form = code_form if method == "code" else census_form
     status = 200
     if request.method == "POST":
+        network = None
         try:
+            network = budget_actions.check_attempts(campaign, client_ip(request))
             if method == "code" and code_form.is_valid():
                 digest, code_hash = budget_actions.verify_code(
                     campaign, code_form.cleaned_data["code"]
@@ -116,8 +119,10 @@ def vote(request, slug, campaign):
                 return redirect("participation:ballot", slug=slug, campaign=campaign.slug)
             status = 400
         except ActionError as error:
-            refuse(request, error, code_form if method == "code" else census_form)
+            refuse(request, error, form)
             status = error.status
+            if network and error.code in {"unknown_code", "not_in_census"}:
+                budget_actions.record_failure(campaign, network)
     return render(
         request,
         "participation/vote.html",
