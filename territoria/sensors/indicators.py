@@ -163,3 +163,27 @@ def public_counts(site, now=None) -> dict:
         "last_hour": today[-1][1] if today else 0.0,
         "hours": [{"hour": h, "count": v} for h, v in today],
     }
+
+
+AIR_QUANTITIES = (Quantity.PM10, Quantity.PM25, Quantity.NO2, Quantity.O3)
+
+
+def air_quality(devices: list[Device], now=None) -> list[dict]:
+    """Per air sensor: the latest value of each pollutant over the last two days."""
+    now = now or timezone.now()
+    ids = [d.pk for d in devices]
+    if not ids:
+        return []
+    latest: dict = {}
+    for device, quantity, last_ts, value in _rows(
+        "SELECT device_id, quantity, last_ts, last_value FROM sensors_daily WHERE day >= %s "  # noqa: S608
+        f"AND quantity IN ({_marks(AIR_QUANTITIES)}) AND device_id IN ({_marks(ids)})",
+        [(int(now.timestamp()) // DAY - 2) * DAY, *AIR_QUANTITIES, *ids],
+    ):
+        key = (device, quantity)
+        if key not in latest or last_ts > latest[key][0]:
+            latest[key] = (last_ts, value)
+    return [
+        {"device": d, "values": [latest.get((d.pk, q), (None, None))[1] for q in AIR_QUANTITIES]}
+        for d in devices
+    ]

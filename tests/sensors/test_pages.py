@@ -36,6 +36,7 @@ def data(fleet):
     _hours(fleet, "BAC-12", "fill_level", [10, 20, 30, 40])
     _hours(fleet, "PL-07", "occupied", [0, 1, 1, 0])
     _hours(fleet, "PLAGE-1", "people_count", [5, 50, 80])
+    _hours(fleet, "AIR-1", "no2", [21.0, 23.0])
     return fleet
 
 
@@ -54,6 +55,7 @@ def test_dashboard_shows_every_indicator(data, world, client, django_assert_max_
         "Conteneurs : remplissage",
         "Stationnement",
         "Fréquentation",
+        "Qualité de l'air (dernières valeurs, µg/m³)",
     ):
         assert title in body
 

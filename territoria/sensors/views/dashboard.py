@@ -119,6 +119,12 @@ def dashboard(request, slug):
             ),
             "rows": daily,
         }
+    air = by_kind.get(DeviceKind.AIR_QUALITY, [])
+    if air:
+        context["air"] = {
+            "names": [Quantity(q).label for q in indicators.AIR_QUANTITIES],
+            "rows": indicators.air_quality(air, now),
+        }
     context["leak_savings"] = links.leak_savings(collectivite, now)
     return render(request, "sensors/dashboard.html", context)
 
