@@ -244,6 +244,34 @@ def submit_project(
     )
 
 
+def project_from_idea(campaign, actor, idea) -> Project:
+    """An agent turns an idea of the idea box into a project of the budget."""
+    _require_staff(campaign, actor)
+    if campaign.rules_frozen:
+        raise ActionError(
+            "rules_frozen",
+            _("Le vote est ouvert : plus aucun projet ne peut être ajouté."),
+            status=409,
+        )
+    if idea.collectivite_id != campaign.collectivite_id:
+        raise ActionError("foreign_idea", _("Cette idée appartient à une autre collectivité."))
+    if Project.objects.filter(campaign=campaign, idea=idea).exists():
+        raise ActionError(
+            "already_project", _("Cette idée est déjà un projet de ce budget."), status=409
+        )
+    project = Project.objects.create(
+        collectivite=campaign.collectivite,
+        campaign=campaign,
+        title=idea.title,
+        description=idea.body,
+        idea=idea,
+        author=idea.author,
+        author_name=idea.author_name,
+    )
+    audit.record(actor, "participation.idea_to_project", obj=project, summary=idea.title)
+    return project
+
+
 def review_project(project, actor, *, feasible: bool, cost, reason: str) -> Project:
     """The technical review: feasible or not, cost estimate and reason."""
     _require_staff(project.campaign, actor)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/idees/<int:pk>/commenter/", ideas.idea_comment, name="idea_comment"),
     path("<slug:slug>/idees/<int:pk>/signaler/", ideas.idea_flag, name="idea_flag"),
     path("<slug:slug>/idees/<int:pk>/repondre/", ideas.idea_answer, name="idea_answer"),
+    path("<slug:slug>/idees/<int:pk>/projet/", ideas.idea_to_project, name="idea_to_project"),
     path("<slug:slug>/moderation/", ideas.moderation, name="moderation"),
     # Participatory budgets
     path("<slug:slug>/budgets/nouveau/", budget_admin.campaign_new, name="campaign_new"),

@@ -76,6 +76,7 @@ def samples(world):
         "participation:idea_comment": {**slug, "pk": hidden.pk},
         "participation:idea_flag": {**slug, "pk": hidden.pk},
         "participation:idea_answer": {**slug, "pk": hidden.pk},
+        "participation:idea_to_project": {**slug, "pk": hidden.pk},
         "participation:campaign": b,
         "participation:project_new": b,
         "participation:vote": b,

@@ -157,3 +157,25 @@ def test_an_agent_of_another_town_cannot_answer(client, world):
     )
     assert response.status_code == 404
     assert Idea.objects.get().status == "new"
+
+
+def test_an_agent_turns_an_idea_into_a_project(client, world):
+    """The idea becomes a project of an open budget, once, with its author's display name."""
+    from territoria.participation.models import Project
+    from tests.participation.factories import make_campaign
+
+    idea = make_idea(world.niort, world.citizen, author_name="Camille")
+    campaign = make_campaign(world.niort)
+    client.force_login(world.agent_niort)
+    url = reverse("participation:idea_to_project", kwargs={"slug": "niort", "pk": idea.pk})
+    client.post(url, {"campaign": campaign.pk})
+    client.post(url, {"campaign": campaign.pk})
+    project = Project.objects.get()
+    assert (project.campaign, project.idea, project.title, project.public_author) == (
+        campaign,
+        idea,
+        "Des bancs au parc",
+        "Camille",
+    )
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Devenue un projet du budget participatif" in page

@@ -14,7 +14,7 @@ from territoria.accounts.actions import ActionError
 from territoria.participation import idea_actions
 from territoria.participation.enums import IdeaCategory, IdeaStatus, Visibility
 from territoria.participation.forms import AnswerForm, CommentForm, IdeaForm
-from territoria.participation.models import Comment, Idea
+from territoria.participation.models import Campaign, Comment, Idea
 from territoria.participation.views.common import (
     is_staff,
     public_collectivite,
@@ -99,6 +99,9 @@ def idea(request, slug, pk):
             "supported": request.user.is_authenticated
             and idea.supports.filter(user=request.user).exists(),
             "projects": idea.projects.select_related("campaign"),
+            "open_campaigns": Campaign.objects.of(idea.collectivite).filter(rules_frozen_at=None)
+            if staff
+            else [],
         },
     )
 
@@ -209,3 +212,21 @@ def moderation(request, slug):
             "comments": flagged_comments,
         },
     )
+
+
+@require_POST
+def idea_to_project(request, slug, pk):
+    """An agent makes a project of the participatory budget out of an idea."""
+    from territoria.participation import budget_actions
+
+    place = staff_collectivite(request, slug)
+    idea = get_object_or_404(Idea, collectivite=place, pk=pk)
+    campaign = get_object_or_404(Campaign, collectivite=place, pk=request.POST.get("campaign") or 0)
+    try:
+        budget_actions.project_from_idea(campaign, request.user, idea)
+        messages.success(
+            request, _("L'idée est devenue un projet de « %(c)s ».") % {"c": campaign.title}
+        )
+    except ActionError as error:
+        messages.error(request, str(error.message))
+    return redirect(idea)
