@@ -189,3 +189,24 @@ class QuestionForm(forms.Form):
         self.fields["condition_question"].queryset = consultation.questions.filter(
             kind__in=[QuestionKind.SINGLE, QuestionKind.MULTIPLE]
         )
+
+
+class ConsultationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "participation",
+            "results_public",
+            "published",
+        ]
+        widgets = ConsultationForm.Meta.widgets
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
+        return data

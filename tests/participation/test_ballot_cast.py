@@ -158,7 +158,7 @@ def test_a_district_vote_refuses_other_districts(world):
     assert budget_actions.verify_census(campaign, "Durand", "Léa", datetime.date(1990, 11, 3))
 
 
-def test_results_follow_the_rule_and_are_published(world, open_budget):
+def test_results_follow_the_rule_and_are_published(client, world, open_budget):
     """Publishing counts the ballots, ranks projects and marks the winners."""
     campaign, projects, _ = open_budget
     people = [
@@ -182,6 +182,9 @@ def test_results_follow_the_rule_and_are_published(world, open_budget):
     assert outcome.winners == [projects[2].pk, projects[1].pk]
     projects[0].refresh_from_db()
     assert (projects[0].votes, projects[0].rank, projects[0].status) == (1, 3, "not_selected")
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert page.count('class="chart"') == 1
+    assert "Lauréat" in page
 
 
 def test_the_vote_pages_take_a_code_then_a_ballot(client, open_budget):

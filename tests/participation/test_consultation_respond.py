@@ -159,3 +159,46 @@ def test_an_agent_builds_a_conditional_question(client, world):
     assert response.status_code == 302
     added = consultation.questions.last()
     assert (added.choices, added.condition_question, added.position) == (["Oui", "Non"], qs[0], 6)
+
+
+def test_an_agent_publishes_a_draft_consultation(client, world):
+    """A draft is hidden from the public until the agent publishes it."""
+    consultation, _qs = make_consultation(world.niort, published=False)
+    url = _url("consultation", consultation)
+    assert client.get(url).status_code == 404
+    client.force_login(world.agent_niort)
+    response = client.post(
+        _url("consultation_manage", consultation),
+        {
+            "settings": "1",
+            "settings-title": "Le vélo en ville",
+            "settings-opens_at": "2026-01-01T08:00",
+            "settings-closes_at": "2030-01-01T08:00",
+            "settings-participation": "anonymous",
+            "settings-results_public": "on",
+            "settings-published": "on",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert "Le vélo en ville" in client.get(url).content.decode()
+
+
+def test_a_consultation_closing_before_it_opens_is_refused(client, world):
+    """Dates in the wrong order are refused and nothing changes."""
+    consultation, _qs = make_consultation(world.niort)
+    client.force_login(world.agent_niort)
+    response = client.post(
+        _url("consultation_manage", consultation),
+        {
+            "settings": "1",
+            "settings-title": "Autre titre",
+            "settings-opens_at": "2030-01-01T08:00",
+            "settings-closes_at": "2026-01-01T08:00",
+            "settings-participation": "verified",
+        },
+    )
+    assert response.status_code == 400
+    assert "La clôture doit suivre l&#x27;ouverture." in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.title == "Consultation mobilité"

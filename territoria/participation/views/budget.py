@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
+from territoria.charts import bar_chart
 from territoria.participation import budget_actions, oidc
 from territoria.participation.enums import Channel, Phase, ProjectStatus
 from territoria.participation.forms import CensusVerifyForm, CodeForm, ProjectForm
@@ -31,6 +32,17 @@ def campaign_page(request, slug, campaign):
     staff = is_staff(request, campaign.collectivite)
     projects = list(Project.objects.filter(campaign=campaign).prefetch_related("milestones"))
     results = campaign.phase in {Phase.RESULTS, Phase.IMPLEMENTATION}
+    ranked = sorted((p for p in projects if p.rank), key=lambda p: p.rank)
+    chart = (
+        bar_chart(
+            [(p.title, p.votes) for p in ranked],
+            title=_("Voix par projet"),
+            y_label=_("Voix"),
+            height=280,
+        )
+        if results and ranked
+        else None
+    )
     return render(
         request,
         "participation/campaign.html",
@@ -39,6 +51,7 @@ def campaign_page(request, slug, campaign):
             "collectivite": campaign.collectivite,
             "projects": projects,
             "results": results,
+            "chart": chart,
             "winners": [p for p in projects if p.status == ProjectStatus.SELECTED],
             "ballot_projects": [p for p in projects if p.status == ProjectStatus.FEASIBLE],
             "staff": staff,

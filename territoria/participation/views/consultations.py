@@ -15,7 +15,11 @@ from territoria.accounts.actions import ActionError
 from territoria.charts import bar_chart
 from territoria.participation import consultation_actions, survey
 from territoria.participation.enums import QuestionKind, TextReview
-from territoria.participation.forms import ConsultationForm, QuestionForm
+from territoria.participation.forms import (
+    ConsultationForm,
+    ConsultationSettingsForm,
+    QuestionForm,
+)
 from territoria.participation.models import Answer, Consultation
 from territoria.participation.views.common import (
     client_ip,
@@ -205,8 +209,18 @@ def consultation_manage(request, slug, consultation):
     """The questionnaire builder and the moderation of free-text answers."""
     place = staff_collectivite(request, slug)
     found = get_object_or_404(Consultation, collectivite=place, slug=consultation)
-    form = QuestionForm(request.POST or None, consultation=found)
-    if request.method == "POST" and form.is_valid():
+    editing = request.method == "POST" and "settings" in request.POST
+    settings_form = ConsultationSettingsForm(
+        request.POST if editing else None, instance=found, prefix="settings"
+    )
+    if editing and settings_form.is_valid():
+        settings_form.save()
+        messages.success(request, _("Consultation enregistrée."))
+        return redirect("participation:consultation_manage", slug=slug, consultation=found.slug)
+    form = QuestionForm(
+        request.POST if request.method == "POST" and not editing else None, consultation=found
+    )
+    if request.method == "POST" and not editing and form.is_valid():
         data = dict(form.cleaned_data)
         data["choices"] = data["choices"].splitlines()
         try:
@@ -228,11 +242,12 @@ def consultation_manage(request, slug, consultation):
             "consultation": found,
             "collectivite": place,
             "form": form,
+            "settings_form": settings_form,
             "questions": found.questions.select_related("condition_question"),
             "pending": pending,
             "responses": found.responses.count(),
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors or settings_form.errors else 200,
     )
 
 
