@@ -94,7 +94,7 @@ def _rss_now_mb() -> float:
     return 0.0
 
 
-def export(var_dir: str, what: str, out: str, materialise: bool) -> dict:
+def export(var_dir: str, what: str, out: str, materialise: bool, batch: int) -> dict:
     _django(var_dir)
     from territoria.opendata import exports, sources
     from territoria.territories.models import Collectivite
@@ -106,12 +106,13 @@ def export(var_dir: str, what: str, out: str, materialise: bool) -> dict:
     started = time.perf_counter()
     written = exports.write_all(
         exports.Table(table.fields, rows, table.lat, table.lon), Path(out), what,
-        ["csv", "parquet"],
+        ["csv", "parquet"], batch_rows=batch,
     )  # fmt: skip
     seconds = time.perf_counter() - started
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "what": what, "materialise": materialise, "rows": written["csv"].row_count,
+        "what": what, "materialise": materialise, "batch_rows": batch,
+        "rows": written["csv"].row_count,
         "seconds": round(seconds, 2), "rss_before_mb": round(rss_before, 1),
         "peak_rss_mb": round(rss_mb, 1),
         "csv_mb": round(written["csv"].byte_size / 1e6, 1),
@@ -119,8 +120,9 @@ def export(var_dir: str, what: str, out: str, materialise: bool) -> dict:
     }  # fmt: skip
 
 
-def _child(var_dir, what, out, materialise):
-    command = [sys.executable, __file__, "--child", what, "--var", var_dir, "--out", out]
+def _child(var_dir, what, out, materialise, batch):
+    command = [sys.executable, __file__, "--child", what, "--var", var_dir, "--out", out,
+               "--batch", str(batch)]  # fmt: skip
     if materialise:
         command.append("--materialise")
     result = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
@@ -145,9 +147,11 @@ def main() -> None:
     parser.add_argument("--var")
     parser.add_argument("--out")
     parser.add_argument("--materialise", action="store_true")
+    parser.add_argument("--batch", type=int, default=5_000, help="rows per written batch")
+    parser.add_argument("--only", choices=["reports", "sensors"])
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(export(args.var, args.child, args.out, args.materialise)))
+        print(json.dumps(export(args.var, args.child, args.out, args.materialise, args.batch)))
         return
     var_dir = tempfile.mkdtemp(prefix="bench-opendata-")
     out = os.path.join(var_dir, "out")
@@ -162,8 +166,12 @@ def main() -> None:
         print(f"# {machine()}")
         print(f"# data prepared in {time.perf_counter() - started:.0f} s")
         for _ in range(args.runs):
-            for what, materialise in [("reports", True), ("reports", False), ("sensors", False)]:
-                print(json.dumps(_child(var_dir, what, out, materialise)), flush=True)
+            plan = [("reports", True, args.batch), ("reports", False, args.batch),
+                    ("reports", False, 2000), ("sensors", False, args.batch)]  # fmt: skip
+            for what, materialise, batch in plan:
+                if args.only and what != args.only:
+                    continue
+                print(json.dumps(_child(var_dir, what, out, materialise, batch)), flush=True)
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-BATCH_ROWS = 10_000
+BATCH_ROWS = 5_000
 
 
 @dataclass
@@ -122,7 +122,9 @@ class _Sink:
         self.file.close()
 
 
-def write_all(table: Table, directory: Path, stem: str, formats: list[str]) -> dict[str, Written]:
+def write_all(
+    table: Table, directory: Path, stem: str, formats: list[str], batch_rows: int = BATCH_ROWS
+) -> dict[str, Written]:
     """Write the table once through every format at the same time (the rows are read
     only once, so a generator source works), batch by batch."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -145,7 +147,7 @@ def write_all(table: Table, directory: Path, stem: str, formats: list[str]) -> d
     if "geojson" in sinks:
         sinks["geojson"].write(b'{"type":"FeatureCollection","features":[')
     try:
-        for batch in batches(table.rows):
+        for batch in batches(table.rows, batch_rows):
             if "csv" in sinks:
                 buffer.seek(0)
                 buffer.truncate()

@@ -235,7 +235,7 @@ def _catalog(request, fmt, collectivite=None):
     datasets = Dataset.objects.published().select_related("collectivite")
     if collectivite is not None:
         datasets = datasets.of(collectivite)
-        title = _("Données ouvertes de %(name)s") % {"name": collectivite.name}
+        title = _("Données ouvertes — %(name)s") % {"name": collectivite.name}
         description = _("Jeux de données publiés par %(name)s sur Territoria.") % {
             "name": collectivite.name
         }
