@@ -89,23 +89,18 @@ def exchange(code: str, redirect_uri: str, nonce: str) -> dict:
     document = discovery()
     client_id = settings.PARTICIPATION_OIDC_CLIENT_ID
     secret = settings.PARTICIPATION_OIDC_CLIENT_SECRET
-    data = urllib.parse.urlencode(
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": client_id,
-            "client_secret": secret,
-        }
-    ).encode()
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    # One client authentication method per request (RFC 6749 §2.3): Basic, the default,
+    # unless the provider only takes the secret in the form.
+    methods = document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    if "client_secret_basic" in methods:
+        pair = f"{urllib.parse.quote_plus(client_id)}:{urllib.parse.quote_plus(secret)}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    else:
+        form |= {"client_id": client_id, "client_secret": secret}
     request = urllib.request.Request(  # noqa: S310
-        document["token_endpoint"],
-        data=data,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": f"Basic {basic}",
-        },
+        document["token_endpoint"], data=urllib.parse.urlencode(form).encode(), headers=headers
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310

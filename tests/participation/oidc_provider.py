@@ -26,6 +26,7 @@ class Provider:
         self.codes: dict[str, dict] = {}
         self.nonce_override = None
         self.userinfo_jwt = False
+        self.auth_methods = ["client_secret_basic"]
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -75,6 +76,7 @@ class Provider:
                             "response_types_supported": ["code"],
                             "subject_types_supported": ["public"],
                             "id_token_signing_alg_values_supported": ["RS256"],
+                            "token_endpoint_auth_methods_supported": provider.auth_methods,
                         },
                     )
                 if url.path == "/jwks":
@@ -116,7 +118,20 @@ class Provider:
                 expected = base64.b64encode(
                     f"{provider.client_id}:{provider.client_secret}".encode()
                 ).decode()
-                if self.headers.get("Authorization") != f"Basic {expected}":
+                basic = self.headers.get("Authorization") == f"Basic {expected}"
+                posted = (form.get("client_id"), form.get("client_secret")) == (
+                    provider.client_id,
+                    provider.client_secret,
+                )
+                in_form = "client_secret" in form
+                # Exactly one authentication method, among those announced.
+                if "Authorization" in self.headers and in_form:
+                    return self._json(400, {"error": "invalid_request"})
+                allowed = provider.auth_methods
+                if not (
+                    (basic and "client_secret_basic" in allowed)
+                    or (posted and "client_secret_post" in allowed)
+                ):
                     return self._json(401, {"error": "invalid_client"})
                 grant = provider.codes.pop(form.get("code", ""), None)
                 if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):

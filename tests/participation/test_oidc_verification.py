@@ -60,10 +60,17 @@ def _go(client, campaign):
     return back
 
 
-@pytest.mark.parametrize("userinfo_jwt", [False, True], ids=["json_case", "signed_jwt_case"])
-def test_a_resident_verified_by_the_provider_votes_once(client, provider, campaign, userinfo_jwt):
+@pytest.mark.parametrize(
+    ("userinfo_jwt", "auth"),
+    [(False, "client_secret_basic"), (True, "client_secret_post")],
+    ids=["json_basic_case", "signed_jwt_post_case"],
+)
+def test_a_resident_verified_by_the_provider_votes_once(
+    client, provider, campaign, userinfo_jwt, auth
+):
     """The full flow leads to the ballot; the same person cannot vote again by census."""
     provider.userinfo_jwt = userinfo_jwt
+    provider.auth_methods = [auth]
     back = _go(client, campaign)
     response = client.get(f"{back.path}?{back.query}")
     assert response.status_code == 302
