@@ -54,7 +54,7 @@ def _require_staff(campaign, actor) -> None:
 # Rules and phases ------------------------------------------------------------------
 
 
-def _check_rule(rule, max_projects, envelope) -> None:
+def check_rule(rule, max_projects, envelope) -> None:
     if rule not in VoteRule.values:
         raise ActionError("invalid_rule", _("Choisissez une règle de vote."), field="rule")
     if rule == VoteRule.APPROVAL and not max_projects:
@@ -89,7 +89,7 @@ def set_rules(campaign, actor, **rules) -> Campaign:
             "envelope": locked.envelope,
             **rules,
         }
-        _check_rule(merged["rule"], merged["max_projects"], merged["envelope"])
+        check_rule(merged["rule"], merged["max_projects"], merged["envelope"])
         changes = {}
         for name, value in rules.items():
             if getattr(locked, name) != value:
@@ -113,7 +113,7 @@ def open_vote(campaign, actor) -> Campaign:
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if locked.phase not in {Phase.SUBMISSION, Phase.REVIEW}:
             raise ActionError("wrong_phase", _("Le vote a déjà été ouvert."), status=409)
-        _check_rule(locked.rule, locked.max_projects, locked.envelope)
+        check_rule(locked.rule, locked.max_projects, locked.envelope)
         if not Project.objects.filter(campaign=locked, status=ProjectStatus.FEASIBLE).exists():
             raise ActionError(
                 "no_feasible_project",

@@ -38,7 +38,7 @@ def campaign_new(request, slug):
             form.add_error("slug", _("Cet identifiant est déjà pris."))
         else:
             try:
-                budget_actions._check_rule(campaign.rule, campaign.max_projects, campaign.envelope)
+                budget_actions.check_rule(campaign.rule, campaign.max_projects, campaign.envelope)
             except ActionError as error:
                 refuse(request, error, form)
             else:
