@@ -51,17 +51,17 @@ class CampaignForm(forms.Form):
     )
     needs_deadline = forms.DateField(
         label=_("Date limite de recensement des besoins"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     publication_date = forms.DateField(
         label=_("Publication prévue de la consultation"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     award_date = forms.DateField(
         label=_("Attribution prévue"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     shared_costs = EurosField(
         label=_("Frais communs (€ HT)"),
@@ -140,7 +140,8 @@ class JoinForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Collectivité"), queryset=Collectivite.objects.none())
     deliberation_ref = forms.CharField(label=_("Référence de la délibération"), max_length=100)
     deliberation_date = forms.DateField(
-        label=_("Date de la délibération"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de la délibération"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, members=None, lots=(), **kwargs):

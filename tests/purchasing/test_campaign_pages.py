@@ -33,7 +33,7 @@ def test_a_member_sees_its_share_and_saving(client, world, campaign):
     """Saint-Amand-Montrond's agent sees its part and its saving against buying alone."""
     client.force_login(world.agent_saint_amand)
     page = client.get(campaign.get_absolute_url()).content.decode()
-    assert "La part de Saint-Amand-Montrond" in page
+    assert "Votre part — Saint-Amand-Montrond" in page
     assert "60 capteur × 120,00\xa0€ = 7\u202f200,00\xa0€" in page
     assert "Économie par rapport à un achat seul" in page
 
