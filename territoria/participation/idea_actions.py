@@ -1,6 +1,7 @@
 """Writes of the idea box: propose, support, comment, flag, answer and moderate."""
 
 import io
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from PIL import Image, UnidentifiedImageError
 
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
+from territoria.participation import tasks
 from territoria.participation.enums import IdeaStatus, Visibility
 from territoria.participation.models import Comment, Flag, Idea, Support
 
@@ -112,6 +114,9 @@ def answer_idea(idea, actor, *, status, answer) -> Idea:
     old = idea.status
     idea.status, idea.answer, idea.answered_at = status, answer.strip(), timezone.now()
     idea.save(update_fields=["status", "answer", "answered_at"])
+    transaction.on_commit(
+        partial(tasks.notify_idea_answer.enqueue, idea.pk, idea.answered_at.isoformat())
+    )
     audit.record(
         actor,
         "participation.answer",

@@ -133,18 +133,27 @@ def test_hiding_an_author_hides_all_their_contributions(client, world):
     assert Idea.objects.get(pk=other.pk).visibility == "visible"
 
 
-def test_an_agent_answers_with_a_status(client, world):
-    """The answer and its status are shown to everyone."""
+def test_an_agent_answers_with_a_status(
+    client, world, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The answer and its status are shown to everyone and mailed to the author."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     idea = make_idea(world.niort, world.citizen)
     client.force_login(world.agent_niort)
-    client.post(
-        reverse("participation:idea_answer", kwargs={"slug": "niort", "pk": idea.pk}),
-        {"status": "study", "answer": "Le service espaces verts étudie le lieu."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("participation:idea_answer", kwargs={"slug": "niort", "pk": idea.pk}),
+            {"status": "study", "answer": "Le service espaces verts étudie le lieu."},
+        )
     client.logout()
     page = client.get(idea.get_absolute_url()).content.decode()
     assert "À l&#x27;étude" in page
     assert "Le service espaces verts étudie le lieu." in page
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["citoyenne@exemple.fr"], "Niort a répondu à votre idée")
+    ]
+    assert "Statut : À l'étude" in mailoutbox[0].body
+    assert idea.get_absolute_url() in mailoutbox[0].body
 
 
 def test_an_agent_of_another_town_cannot_answer(client, world):

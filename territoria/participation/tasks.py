@@ -1,0 +1,27 @@
+"""Background work of participation: telling an idea's author that the collectivité
+answered. Tasks take ids and send nothing when the answer was withdrawn meanwhile."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from django_tasks import task
+
+
+@task()
+def notify_idea_answer(idea_id: int, answered_at: str) -> bool:
+    """Mail the author of an idea the status and message the agents published."""
+    from territoria.participation.models import Idea
+
+    idea = Idea.objects.select_related("collectivite", "author").filter(pk=idea_id).first()
+    if idea is None or idea.author is None or not idea.author.email:
+        return False
+    if idea.answered_at is None or idea.answered_at.isoformat() != answered_at:
+        return False  # a newer answer has its own message
+    context = {"idea": idea, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("participation/emails/answer_subject.txt", context)
+        body = render_to_string("participation/emails/answer_body.txt", context)
+    EmailMessage(" ".join(subject.split()), body, to=[idea.author.email]).send()
+    return True
