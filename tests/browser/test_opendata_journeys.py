@@ -4,6 +4,7 @@ catalogue answers at catalog.ttl without redirect."""
 
 import re
 import urllib.request
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -79,7 +80,6 @@ def test_visitor_browses_and_downloads(demo_url, page):
     assert serious_violations(page) == []
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger en CSV").click()
-    path = download.value.path()
-    text = open(path, encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("COLL_NOM,COLL_SIRET,EQUIP_UID")
     assert "@" not in text
