@@ -17,6 +17,8 @@ PUBLIC: set[str] = {
     "opendata:collectivite_catalog",
     "opendata:dataset",
     "opendata:download",
+    "api:opendata_datasets",
+    "api:opendata_dataset",
 }
 
 
@@ -49,5 +51,6 @@ def samples(world):
         "opendata:edit": {"slug": slug, "uid": draft.uid},
         "opendata:publish": {"slug": slug, "uid": draft.uid},
         "opendata:refresh": {"slug": slug, "uid": published.uid},
+        "api:opendata_dataset": {"uid": draft.uid},
         "CANARIES": ["Brouillon canari opendata", str(draft.uid), "987654"],
     }
