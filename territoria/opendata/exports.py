@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
@@ -50,14 +51,22 @@ class Written:
     row_count: int
 
 
+@lru_cache(maxsize=4096)
+def _datetime_text(value: datetime.datetime) -> str:
+    # Exports repeat the same instants (one day for thousands of sensors): cache them.
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def text(value) -> str:
     """A cell as CSV text: ISO dates, dot decimals, lower-case booleans, '' for None."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _datetime_text(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float):
@@ -95,7 +104,10 @@ def arrow_schema(fields: list[dict]) -> pa.Schema:
 def _arrow_column(values: list, kind: str):
     if kind == "datetime":
         return [
-            v.astimezone(datetime.UTC) if isinstance(v, datetime.datetime) else None for v in values
+            (v if v.tzinfo is datetime.UTC else v.astimezone(datetime.UTC))
+            if isinstance(v, datetime.datetime)
+            else None
+            for v in values
         ]
     if kind == "number":
         return [None if v is None or v == "" else float(v) for v in values]

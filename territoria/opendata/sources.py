@@ -7,6 +7,7 @@ They read other modules' models only where those modules expose no public functi
 """
 
 import datetime
+from functools import lru_cache
 
 from django.db.models import Max
 from django.utils import timezone
@@ -19,6 +20,7 @@ CHUNK = 5000
 DAY = 86400
 
 
+@lru_cache(maxsize=4096)
 def _utc(ts: int) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(ts, tz=datetime.UTC)
 
