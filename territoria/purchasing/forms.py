@@ -82,6 +82,8 @@ class CampaignForm(forms.Form):
     def __init__(self, *args, coordinators=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = coordinators or Collectivite.objects.none()
+        if coordinators is not None and len(coordinators) == 1:
+            self.fields["coordinator"].initial = coordinators[0].pk
 
     def clean_needs_deadline(self):
         day = self.cleaned_data["needs_deadline"]

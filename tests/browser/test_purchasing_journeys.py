@@ -3,7 +3,6 @@ and sees its share; the intercommunalité prepares, opens, freezes and awards a
 groupement, then downloads the convention."""
 
 import datetime
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -49,8 +48,8 @@ def test_the_intercommunality_runs_a_groupement_to_its_convention(page, demo_url
     page.get_by_label("Date limite de recensement des besoins").fill(deadline.isoformat())
     page.get_by_label("Ouvrir à toutes les communes de l'intercommunalité").check()
     lot = page.locator("fieldset.purchasing-lot").first
-    lot.get_by_label(re.compile(r"^Lot")).fill("Luminaires")
-    lot.get_by_label(re.compile(r"^Unité")).fill("luminaires")
+    lot.get_by_label("Lot (facultatif)").fill("Luminaires")
+    lot.get_by_label("Unité (facultatif)").fill("luminaires")
     lot.get_by_label("À partir de (unités)").nth(0).fill("1")
     lot.get_by_label("Prix unitaire (€ HT)").nth(0).fill("450")
     lot.get_by_label("À partir de (unités)").nth(1).fill("100")
@@ -60,7 +59,7 @@ def test_the_intercommunality_runs_a_groupement_to_its_convention(page, demo_url
     page.get_by_role("button", name="Ouvrir aux adhésions et prévenir les invités").click()
     expect(page.get_by_text("L'achat groupé est ouvert")).to_be_visible()
     page.get_by_role("button", name="Arrêter les besoins maintenant").click()
-    expect(page.get_by_text("Besoins arrêtés")).to_be_visible()
+    expect(page.get_by_text("Besoins arrêtés : plus aucune adhésion")).to_be_visible()
     page.get_by_label("Prix unitaire attribué, Luminaires (€ HT)").fill("410,00")
     page.get_by_role("button", name="Enregistrer l'attribution").click()
     expect(page.get_by_text("Attribution enregistrée")).to_be_visible()
