@@ -78,8 +78,8 @@ def load(collectivites) -> list[tuple[str, str]]:
             "needs_deadline": today + timedelta(days=21),
             "publication_date": today + timedelta(days=35),
             "award_date": today + timedelta(days=90),
-            "shared_costs_cents": 300_000,
-            "sharing_rule": {"quantity": 50, "inhabitants": 50},
+            "shared_costs_cents": 150_000,
+            "sharing_rule": {"quantity": 70, "inhabitants": 30},
             "legal_note": "Exemple fictif : prix, quantités et délibérations inventés pour la "
             "démonstration. Convention constitutive approuvée par chaque membre avant "
             "le lancement de la consultation.",
