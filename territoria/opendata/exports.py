@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -142,7 +143,9 @@ def write_all(
     directory.mkdir(parents=True, exist_ok=True)
     names = table.names
     kinds = {f["name"]: f["type"] for f in table.fields}
-    tmp = {fmt: directory / f".{stem}.{fmt}.tmp" for fmt in formats}
+    # Private names: two refreshes at once never write into the same temporary file.
+    token = uuid.uuid4().hex[:12]
+    tmp = {fmt: directory / f".{stem}.{fmt}.{token}.tmp" for fmt in formats}
     sinks = {fmt: _Sink(tmp[fmt]) for fmt in formats if fmt != "parquet"}
     writer = None
     if "parquet" in formats:
@@ -196,6 +199,10 @@ def write_all(
             sinks["json"].write(b"]")
         if "geojson" in sinks:
             sinks["geojson"].write(b"]}")
+    except BaseException:
+        for path in tmp.values():
+            path.unlink(missing_ok=True)
+        raise
     finally:
         for sink in sinks.values():
             sink.close()
