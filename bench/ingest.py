@@ -21,6 +21,7 @@ import json
 import multiprocessing as mp
 import os
 import platform
+import queue
 import shutil
 import signal
 import socket
@@ -213,9 +214,8 @@ def _send_pg(session, target, extra, rows):
         return psycopg.connect(target, autocommit=False)
     with session.cursor() as cursor:
         lines = "".join(f"{t}\t{d}\t{q}\t{v!r}\n" for t, d, q, v in rows)
-        with cursor.copy(
-            "COPY sensors_reading (ts, device_id, quantity, value) FROM STDIN"
-        ) as copy:
+        table = extra.get("table", "sensors_reading")
+        with cursor.copy(f"COPY {table} (ts, device_id, quantity, value) FROM STDIN") as copy:
             copy.write(lines)
     session.commit()
     return session
@@ -245,11 +245,17 @@ def run_clients(kind, target, *, readings, batch, clients, devices, extra=None) 
     ]
     for p in processes:
         p.start()
-    spans = [results.get(timeout=1800) for _ in processes]
+    spans = []
+    while len(spans) < len(processes):
+        try:
+            spans.append(results.get(timeout=2))
+        except queue.Empty:
+            if any(p.exitcode not in (None, 0) for p in processes):
+                for p in processes:
+                    p.kill()
+                raise SystemExit(f"a {kind} client failed") from None
     for p in processes:
         p.join()
-        if p.exitcode:
-            raise SystemExit(f"a {kind} client failed")
     elapsed = max(end for _, end in spans) - min(start for start, _ in spans)
     return count * batch / elapsed
 
@@ -370,6 +376,37 @@ def run_postgresql(args, info: dict, results: dict, var: Path) -> None:
     pg_reset(args.pg)
 
 
+PG_LAYOUTS = {
+    "PK (ts, device, quantity)": ["PRIMARY KEY (ts, device_id, quantity)"],
+    "PK (device, quantity, ts)": ["PRIMARY KEY (device_id, quantity, ts)"],
+    "heap + BRIN (ts) + unique (device, quantity, ts)": [
+        "UNIQUE (device_id, quantity, ts)",
+        "INDEX BRIN",
+    ],
+}
+
+
+def run_pg_layouts(args, results: dict) -> None:
+    """Raw COPY into the same columns with other keys: which layout keeps up."""
+    for name, parts in PG_LAYOUTS.items():
+        constraint = parts[0]
+        pg_exec(
+            args.pg,
+            "DROP TABLE IF EXISTS bench_layout",
+            "CREATE TABLE bench_layout (ts bigint NOT NULL, device_id bigint NOT NULL, "
+            f"quantity smallint NOT NULL, value double precision NOT NULL, {constraint})",
+            "CHECKPOINT",
+        )
+        if "INDEX BRIN" in parts:
+            pg_exec(args.pg, "CREATE INDEX bench_layout_brin ON bench_layout USING brin (ts)")
+        rate = run_clients(
+            "postgresql", args.pg, **_sizes(args), extra={"first_id": 1, "table": "bench_layout"}
+        )
+        results.setdefault("postgresql_layout", {})[name] = round(rate)
+        print(f"PostgreSQL raw COPY, {name}: {rate:,.0f} readings/s", flush=True)
+    pg_exec(args.pg, "DROP TABLE IF EXISTS bench_layout")
+
+
 def run_influxdb(args, results: dict) -> None:
     influxd = shutil.which(args.influxd) or args.influxd
     if not Path(influxd).exists():
@@ -437,7 +474,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--pg", help="URL of a PostgreSQL database to use (created if absent)")
     parser.add_argument("--influxd", default="influxd")
-    parser.add_argument("--only", default="sqlite,postgresql,influxdb,layout")
+    parser.add_argument("--only", default="sqlite,postgresql,influxdb,layout,pglayout")
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -462,6 +499,8 @@ def main() -> int:
                 pg_exec(admin, f'CREATE DATABASE "{name}"')
             info = prepare(template, args.pg, args.devices)
             run_postgresql(args, info, results, template)
+        if "pglayout" in only and args.pg:
+            run_pg_layouts(args, results)
     if "influxdb" in only:
         run_influxdb(args, results)
     for db in ("sqlite", "postgresql"):
