@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frictionless import Resource, Schema, system
 
@@ -19,21 +20,21 @@ from territoria.opendata import schemas
 MAX_ERRORS = 200
 
 TYPE_LABELS = {
-    "date": "une date AAAA-MM-JJ",
-    "datetime": "une date et heure ISO 8601",
-    "number": "un nombre (point décimal)",
-    "integer": "un nombre entier",
-    "boolean": "un booléen admis par le schéma",
-    "year": "une année",
+    "date": gettext_lazy("une date AAAA-MM-JJ"),
+    "datetime": gettext_lazy("une date et heure ISO 8601"),
+    "number": gettext_lazy("un nombre (point décimal)"),
+    "integer": gettext_lazy("un nombre entier"),
+    "boolean": gettext_lazy("un booléen admis par le schéma"),
+    "year": gettext_lazy("une année"),
 }
 CONSTRAINT_LABELS = {
-    "pattern": "format",
-    "enum": "valeurs permises",
-    "minimum": "minimum",
-    "maximum": "maximum",
-    "minLength": "longueur minimale",
-    "maxLength": "longueur maximale",
-    "unique": "unicité",
+    "pattern": gettext_lazy("format"),
+    "enum": gettext_lazy("valeurs permises"),
+    "minimum": gettext_lazy("minimum"),
+    "maximum": gettext_lazy("maximum"),
+    "minLength": gettext_lazy("longueur minimale"),
+    "maxLength": gettext_lazy("longueur maximale"),
+    "unique": gettext_lazy("unicité"),
 }
 
 

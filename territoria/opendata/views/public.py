@@ -69,10 +69,21 @@ def _listing(request, collectivite=None):
     return form, page
 
 
+def _filters(request) -> str:
+    """The current filters as a query string, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_safe
 def home(request):
     form, page = _listing(request)
-    return render(request, "opendata/home.html", {"form": form, "page": page})
+    return render(
+        request,
+        "opendata/home.html",
+        {"form": form, "page": page, "filters": _filters(request)},
+    )
 
 
 @require_safe
@@ -87,6 +98,7 @@ def collectivite_home(request, slug):
             "page": page,
             "collectivite": collectivite,
             "can_publish": may_publish(request.user, collectivite),
+            "filters": _filters(request),
         },
     )
 
