@@ -19,6 +19,7 @@ from territoria.opendata import exports, schemas, validation
 from territoria.opendata.enums import Format, Source
 from territoria.opendata.models import Dataset, Resource
 from territoria.opendata.sources import GENERATORS, SOURCE_SCHEMAS
+from territoria.opendata.summary import Summary
 
 # Columns holding positions in the national schemas (latitude, longitude).
 LOCATION_FIELDS = {
@@ -73,7 +74,9 @@ def _store(dataset, table: exports.Table, csv_source: Path | None = None) -> Non
     `modified` moves only when the content changed, to the data's own last change."""
     now = timezone.now()
     bounds = Bounds(table.rows, table.lat, table.lon) if table.located else None
-    rows = bounds if bounds is not None else table.rows
+    summary = Summary(bounds if bounds is not None else table.rows, dataset.schema,
+                      table.lat, table.lon)  # fmt: skip
+    rows = summary
     formats = formats_for(table.located)
     directory = dataset.storage_dir()
     stem = _stem(dataset)
@@ -110,6 +113,7 @@ def _store(dataset, table: exports.Table, csv_source: Path | None = None) -> Non
         locked.located = table.located
         if bounds is not None:
             locked.bbox = bounds.text()
+        locked.summary = summary.as_dict()
         if changed or locked.modified is None:
             locked.modified = min(table.modified or now, now)
         locked.save()

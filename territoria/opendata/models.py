@@ -75,6 +75,8 @@ class Dataset(TenantModel):
     refreshed_at = models.DateTimeField(_("dernière génération"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("lignes"), default=0)
     located = models.BooleanField(default=False)
+    # The page's chart series and map points, gathered while the files are written.
+    summary = models.JSONField(default=dict, blank=True, editable=False)
     upload_name = models.CharField(_("fichier déposé"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

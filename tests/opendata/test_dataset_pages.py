@@ -37,6 +37,9 @@ def test_list_filters(client, published, query, count):
 def test_dataset_page_shows_preview_chart_and_map(client, world, published):
     """A located time series shows its preview table, an SVG chart and a map."""
     dataset = _by_source(published, "car_parks")
+    assert dataset.summary["series"][0] == ["2025-06-01", 1.67]
+    assert len(dataset.summary["series"]) == 10
+    assert len(dataset.summary["map"]["features"]) == 10
     body = client.get(dataset.get_absolute_url()).content.decode()
     assert "<svg" in body
     assert "data-territoria-map" in body

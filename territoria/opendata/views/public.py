@@ -2,7 +2,6 @@
 (preview, chart, map), downloads, the DCAT catalogues and our published schemas."""
 
 import csv
-import datetime
 import json
 from collections import defaultdict
 
@@ -10,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from territoria.charts import Series, line_chart
@@ -19,20 +17,11 @@ from territoria.opendata.enums import MEDIA_TYPES, Format
 from territoria.opendata.forms import SearchForm
 from territoria.opendata.models import Dataset, DownloadCount, Resource, may_publish
 from territoria.opendata.schemas import SCHEMAS
+from territoria.opendata.summary import CHARTS, chart_points
 from territoria.territories.models import Collectivite
 
 PAGE_SIZE = 20
-MAP_MAX_POINTS = 1000
 SMALL_FILE = 2 * 1024 * 1024  # answered in one piece; larger files are streamed
-# Time series drawn on a dataset's page: schema → (date column, value column, label).
-CHARTS = {
-    "comptage-measure": ("start_datetime", "count", gettext_lazy("Passages par jour")),
-    "territoria-parkings-occupation": (
-        "date",
-        "occupation_moyenne",
-        gettext_lazy("Places occupées (moyenne)"),
-    ),
-}
 CATALOG_TYPES = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json"}
 
 
@@ -126,48 +115,16 @@ def _csv_rows(resource, limit: int | None):
     return header, rows
 
 
-def _chart(dataset, csv_resource):
+def _chart(dataset):
     spec = CHARTS.get(dataset.schema)
-    if spec is None or csv_resource is None or not csv_resource.path.exists():
-        return None, []
-    x_name, y_name, label = spec
-    totals = defaultdict(float)
-    with open(csv_resource.path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row.get(y_name):
-                totals[row[x_name][:10]] += float(row[y_name])
-    points = sorted((datetime.date.fromisoformat(day), value) for day, value in totals.items())
-    if len(points) < 2:
+    points = chart_points(dataset.summary)
+    if spec is None or len(points) < 2:
         return None, points
+    label = spec[2]
     chart = line_chart(
         [Series(str(label), points)], title=f"{dataset.title} — {label}", y_label=str(label)
     )
     return chart, points
-
-
-def _map(dataset, geojson_resource):
-    if geojson_resource is None or not geojson_resource.path.exists():
-        return None
-    with open(geojson_resource.path, encoding="utf-8") as handle:
-        collection = json.load(handle)
-    features = []
-    for feature in collection["features"][:MAP_MAX_POINTS]:
-        if not feature.get("geometry"):
-            continue
-        props = feature["properties"]
-        first = next((str(v) for v in props.values() if v not in (None, "")), "")
-        title = str(
-            props.get("service_name") or props.get("nom") or props.get("EQUIP_NOM") or first
-        )
-        label = str(props.get("address") or props.get("status") or "")
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": feature["geometry"],
-                "properties": {"title": title, "label": label},
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
 
 
 @require_safe
@@ -176,7 +133,7 @@ def dataset_page(request, slug, uid):
     resources = {r.format: r for r in dataset.resources.all()}
     csv_resource = resources.get(Format.CSV)
     header, rows = _csv_rows(csv_resource, conf.preview_rows())
-    chart, points = _chart(dataset, csv_resource)
+    chart, points = _chart(dataset)
     abilities = dataset.get_abilities(request.user)
     counts = []
     if abilities["view_stats"]:
@@ -192,7 +149,7 @@ def dataset_page(request, slug, uid):
             "rows": rows,
             "chart": chart,
             "points": points[-31:],
-            "map_data": _map(dataset, resources.get(Format.GEOJSON)),
+            "map_data": dataset.summary.get("map"),
             "abilities": abilities,
             "counts": counts,
             "schema_url": dataset.schema_info.url(base_url(request)),
