@@ -1,6 +1,6 @@
 """Verbs of the open-data module: declare, upload, refresh, publish."""
 
-import datetime
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,6 +28,7 @@ LOCATION_FIELDS = {
     "comptage-site": ("ylat", "xlong"),
 }
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 class Bounds:
@@ -226,10 +227,14 @@ def set_published(actor, dataset, published: bool) -> Dataset:
     return dataset
 
 
-def refresh_all(now: datetime.datetime | None = None) -> int:
+def refresh_all() -> int:
     """Regenerate every generated dataset; returns how many were refreshed."""
     done = 0
     for dataset in Dataset.objects.exclude(source=Source.UPLOAD).select_related("collectivite"):
-        refresh_dataset(dataset)
+        try:
+            refresh_dataset(dataset)
+        except Exception:  # one broken source must not stop the others
+            logger.exception("Open data: refresh of dataset %s failed", dataset.pk)
+            continue
         done += 1
     return done
