@@ -169,9 +169,16 @@ def import_devices(fleet: Fleet, user, text: str) -> list[Device]:
         raise PermissionDenied
     sample = text[:2000]
     reader = csv.DictReader(
-        io.StringIO(text), delimiter=";" if sample.count(";") > sample.count(",") else ","
+        io.StringIO(text, newline=""),
+        delimiter=";" if sample.count(";") > sample.count(",") else ",",
     )
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        lines = list(reader)
+    except csv.Error as error:
+        raise ingest.BatchRejected(
+            [{"item": 1, "code": "unreadable_csv", "message": str(error)}]
+        ) from error
     missing = [c for c in DEVICE_COLUMNS[:3] if c not in header]
     if missing:
         raise ingest.BatchRejected(
@@ -188,8 +195,11 @@ def import_devices(fleet: Fleet, user, text: str) -> list[Device]:
     )
     errors, rows, seen = [], [], set()
     kinds = set(DeviceKind.values)
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+    for line, raw in enumerate(lines, start=2):
+        row = {
+            (k or "").strip().lower(): (v if isinstance(v, str) else "").strip()
+            for k, v in raw.items()
+        }
         problems = []
         external_id = row.get("external_id", "")
         if not external_id:

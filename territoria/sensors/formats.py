@@ -89,8 +89,18 @@ def csv_readings(text: str) -> Items:
     items = Items()
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader, [])]
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        items.errors.append(
+            {
+                "item": 1,
+                "code": "unreadable_csv",
+                "message": _("fichier CSV illisible : %(e)s") % {"e": error},
+            }
+        )
+        return items
+    header = [h.strip().lower() for h in (rows[0] if rows else [])]
     missing = [c for c in CSV_COLUMNS[:4] if c not in header]
     if missing:
         items.errors.append(
@@ -103,7 +113,7 @@ def csv_readings(text: str) -> Items:
         )
         return items
     where = {name: header.index(name) for name in CSV_COLUMNS if name in header}
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(header):
