@@ -97,6 +97,7 @@ def _rss_now_mb() -> float:
 def export(var_dir: str, what: str, out: str, materialise: bool, batch: int) -> dict:
     _django(var_dir)
     from territoria.opendata import exports, sources
+    from territoria.opendata.summary import Summary
     from territoria.territories.models import Collectivite
 
     town = Collectivite.objects.get(slug="agen")
@@ -104,6 +105,9 @@ def export(var_dir: str, what: str, out: str, materialise: bool, batch: int) -> 
     table = (sources.reports_table if what == "reports" else sources.people_counts_table)(town)
     started = time.perf_counter()  # the database read counts in both modes
     rows = list(table.rows) if materialise else table.rows
+    # The page summary (chart series, map points) is gathered on the way, as in production.
+    schema = "territoria-signalements" if what == "reports" else "comptage-measure"
+    rows = Summary(rows, schema, table.lat, table.lon)
     written = exports.write_all(
         exports.Table(table.fields, rows, table.lat, table.lon), Path(out), what,
         ["csv", "parquet"], batch_rows=batch,
