@@ -191,6 +191,21 @@ class Territories:
         inside = np.bincount(self.owner, weights=per_row.astype(float), minlength=len(self))
         return inside / np.maximum(self.sizes, 1)
 
+    def share_of(self, key) -> np.ndarray:
+        """share() of a named property, computed once per territory batch: thousands of
+        programmes ask for the same perimeters, lists and zones.
+        key: ("metropole",), ("list", slug) or (scale, frozenset of codes)."""
+        cache = self.__dict__.setdefault("_shares", {})
+        if key not in cache:
+            if key[0] == "metropole":
+                rows = self.metropole
+            elif key[0] == "list":
+                rows = self.lists[key[1]]
+            else:
+                rows = _member(getattr(self, PERIMETER_COLUMNS[key[0]]), key[1])
+            cache[key] = self.share(rows)
+        return cache[key]
+
 
 @dataclass(frozen=True)
 class Project:
@@ -309,17 +324,16 @@ class _Evaluation:
         elif key == "kind_in":
             result = self.known(_member(t.kinds, value))
         elif key == "zone_in":
-            in_metro = t.share(t.metropole)
+            in_metro = t.share_of(("metropole",))
             wanted = in_metro if value == ["metropole"] else 1 - in_metro
             result = self.shared(wanted) if len(value) == 1 else (self.yes, self.yes)
         elif key == "in_named_list":
-            rows = t.lists.get(value)
-            result = (self.no, self.no) if rows is None else self.shared(t.share(rows))
+            known = value in t.lists
+            result = self.shared(t.share_of(("list", value))) if known else (self.no, self.no)
         elif key == "national":
             result = (self.yes, self.yes)
         elif key in PERIMETER_COLUMNS:
-            column = getattr(t, PERIMETER_COLUMNS[key])
-            result = self.shared(t.share(_member(column, value)))
+            result = self.shared(t.share_of((key, frozenset(value))))
         elif key in {"project_cost_min", "project_cost_max"}:
             return self._project(
                 rule,
