@@ -70,6 +70,10 @@ GENERATED = {
     "la-baule-escoublac": [
         (Source.PEOPLE_COUNTS, "Fréquentation des plages (comptages quotidiens)", Theme.TRAN,
          Frequency.DAILY, "comptage, plages, fréquentation"),
+        (Source.COUNT_SITES, "Fréquentation des plages : sites de comptage", Theme.TRAN,
+         Frequency.IRREGULAR, "comptage, plages, sites"),
+        (Source.COUNT_CHANNELS, "Fréquentation des plages : compteurs", Theme.TRAN,
+         Frequency.IRREGULAR, "comptage, plages, compteurs"),
     ],
     "niort": [
         (Source.CONSULTATIONS, "Résultats des consultations", Theme.GOVE, Frequency.IRREGULAR,
@@ -144,6 +148,10 @@ def _description(source, collectivite) -> str:
         Source.BUDGET: "Projets soumis au vote du budget participatif et leurs résultats.",
         Source.PEOPLE_COUNTS: "Passages quotidiens mesurés par les compteurs de personnes, au "
         "format national Comptage des mobilités (mesures).",
+        Source.COUNT_SITES: "Sites des compteurs de personnes, au format national Comptage "
+        "des mobilités (sites).",
+        Source.COUNT_CHANNELS: "Compteurs de personnes et leur site, au format national "
+        "Comptage des mobilités (canaux).",
         Source.CONSULTATIONS: "Décompte des réponses aux questions fermées des consultations "
         "closes dont les résultats sont publics.",
     }[source] + f" Producteur : {collectivite.name}."

@@ -61,6 +61,8 @@ class Source(models.TextChoices):
     BUDGET = "budget", _("Résultats des budgets participatifs")
     CONSULTATIONS = "consultations", _("Résultats des consultations")
     PEOPLE_COUNTS = "people_counts", _("Comptages de personnes (agrégats quotidiens)")
+    COUNT_SITES = "count_sites", _("Comptages de personnes : sites")
+    COUNT_CHANNELS = "count_channels", _("Comptages de personnes : compteurs (canaux)")
     CAR_PARKS = "car_parks", _("Parkings (capacité et occupation quotidienne)")
     ROADMAP = "roadmap", _("Projets de la feuille de route")
 

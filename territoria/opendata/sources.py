@@ -193,14 +193,14 @@ def people_counts_table(collectivite) -> Table:
     daily = _daily(collectivite, DeviceKind.PEOPLE_COUNTER, Quantity.PEOPLE_COUNT)
 
     def rows():
-        for day, external_id, site_id, total in (
+        for day, external_id, total in (
             daily.order_by("day", "device_id")
-            .values_list("day", "device__external_id", "device__site_id", "total")
+            .values_list("day", "device__external_id", "total")
             .iterator(CHUNK)
         ):
             yield {
                 "channel_id": external_id,
-                "counter_id": f"site-{site_id}" if site_id else external_id,
+                "counter_id": external_id,
                 "start_datetime": _utc(day),
                 "end_datetime": _utc(day + DAY),
                 "count": round(total),
@@ -210,6 +210,49 @@ def people_counts_table(collectivite) -> Table:
     return Table(
         fields_of("comptage-measure"), rows(), modified=_capped(_utc(last) if last else None)
     )
+
+
+def _counters(collectivite):
+    from territoria.sensors.enums import DeviceKind
+    from territoria.sensors.models import Device
+
+    return Device.objects.of(collectivite).filter(kind=DeviceKind.PEOPLE_COUNTER)
+
+
+def count_sites_table(collectivite) -> Table:
+    """The sites of people counters, in the comptage-mobilités "site" table (sites
+    without a position are left out: the schema requires one)."""
+    from territoria.sensors.models import Site
+
+    sites = (
+        Site.objects.of(collectivite)
+        .filter(devices__in=_counters(collectivite), latitude__isnull=False,
+                longitude__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )  # fmt: skip
+    insee = collectivite.commune_id or ""
+    rows = [
+        {"site_id": f"site-{s.pk}", "site_name": s.name, "fr_insee_code": insee,
+         "xlong": s.longitude, "ylat": s.latitude}
+        for s in sites
+    ]  # fmt: skip
+    modified = max((s.created_at for s in sites), default=None)
+    return Table(fields_of("comptage-site"), rows, "ylat", "xlong", _capped(modified))
+
+
+def count_channels_table(collectivite) -> Table:
+    """One channel per people counter, in the comptage-mobilités "channel" table."""
+    counters = _counters(collectivite).filter(site__isnull=False).order_by("pk")
+    rows = [
+        {"channel_id": d.external_id, "site_id": f"site-{d.site_id}",
+         "mobility_type": "PEDESTRIAN", "counter_transmission_type": "REMOTE TRANSMISSION",
+         "publication_transmission_type": "API", "temporality": "PERMANENT",
+         "started_at": d.created_at, "last_updated_at": d.last_seen_at, "time_step": 86400}
+        for d in counters
+    ]  # fmt: skip
+    modified = max((d.updated_at for d in counters), default=None)
+    return Table(fields_of("comptage-channel"), rows, modified=_capped(modified))
 
 
 def car_parks_table(collectivite) -> Table:
@@ -253,6 +296,8 @@ GENERATORS = {
     Source.CONSULTATIONS: consultations_table,
     Source.ROADMAP: roadmap_table,
     Source.PEOPLE_COUNTS: people_counts_table,
+    Source.COUNT_SITES: count_sites_table,
+    Source.COUNT_CHANNELS: count_channels_table,
     Source.CAR_PARKS: car_parks_table,
 }
 # The schema each generated dataset conforms to.
@@ -262,5 +307,7 @@ SOURCE_SCHEMAS = {
     Source.CONSULTATIONS: "territoria-consultations",
     Source.ROADMAP: "territoria-projets-feuille-de-route",
     Source.PEOPLE_COUNTS: "comptage-measure",
+    Source.COUNT_SITES: "comptage-site",
+    Source.COUNT_CHANNELS: "comptage-channel",
     Source.CAR_PARKS: "territoria-parkings-occupation",
 }

@@ -7,9 +7,9 @@ import pytest
 
 @pytest.mark.django_db
 def test_api_lists_published_datasets_with_files(client, published):
-    """The list holds the 7 published datasets, each with size and checksum per file."""
+    """The list holds the 9 published datasets, each with size and checksum per file."""
     body = client.get("/api/donnees/jeux", {"collectivite": "saint-amand-montrond"}).json()
-    assert len(body) == 7
+    assert len(body) == 9
     assert all(d["resources"] and d["id"].startswith("urn:uuid:") for d in body)
     assert {r["format"] for d in body for r in d["resources"]} == {
         "csv", "json", "geojson", "parquet"

@@ -57,8 +57,8 @@ def test_catalog_conforms_to_dcat_ap_shapes(client, world, published, url_name, 
     data = _graph(client, reverse(url_name, kwargs=kwargs), fmt)
     conforms, _report, text = validate(data, shacl_graph=shapes(), inference="none")
     assert conforms, text
-    assert len(set(data.subjects(RDF.type, DCAT.Dataset))) == 7
-    assert len(set(data.subjects(RDF.type, DCAT.Distribution))) >= 7 * 3
+    assert len(set(data.subjects(RDF.type, DCAT.Dataset))) == 9
+    assert len(set(data.subjects(RDF.type, DCAT.Distribution))) >= 9 * 3
 
 
 @pytest.mark.django_db
@@ -109,10 +109,10 @@ def test_catalog_urls_answer_without_redirect(client, world, published, url):
 
 @pytest.mark.django_db
 def test_catalog_pages_follow_hydra_next_to_the_end(client, world, published, settings):
-    """With pages of 3, the catalogue's 7 datasets come in 3 pages linked by hydra:next,
+    """With pages of 4, the catalogue's 9 datasets come in 3 pages linked by hydra:next,
     each page a PartialCollectionView; the last page has no next; the unpublished
     dataset is in none."""
-    settings.OPENDATA_CATALOG_PAGE_SIZE = 3
+    settings.OPENDATA_CATALOG_PAGE_SIZE = 4
     url, seen, pages = "/donnees/catalog.ttl", set(), 0
     while url:
         response = client.get(url)
@@ -125,7 +125,7 @@ def test_catalog_pages_follow_hydra_next_to_the_end(client, world, published, se
         url = str(following).removeprefix("http://testserver") if following else None
         pages += 1
     assert pages == 3
-    assert len(seen) == 7
+    assert len(seen) == 9
     assert b"canari" not in client.get("/donnees/catalog.ttl?page=3").content
     assert client.get("/donnees/catalog.ttl?page=4").status_code == 404
     assert client.get("/donnees/catalog.ttl?page=zero").status_code == 404

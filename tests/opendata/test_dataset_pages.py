@@ -14,17 +14,17 @@ def _by_source(published, source):
 
 @pytest.mark.django_db
 def test_list_shows_published_datasets_only(client, published):
-    """The portal lists the 7 published datasets, never the unpublished one."""
+    """The portal lists the 9 published datasets, never the unpublished one."""
     body = client.get(reverse("opendata:home")).content.decode()
-    assert "7 jeux de données" in body
+    assert "9 jeux de données" in body
     assert "Brouillon canari" not in body
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "count"),
-    [({"q": "Subventions"}, 1), ({"theme": "TRAN"}, 0), ({"format": "geojson"}, 2),
-     ({"frequency": "MONTHLY"}, 7), ({"collectivite": "saint-amand-montrond"}, 7)],
+    [({"q": "Subventions"}, 1), ({"theme": "TRAN"}, 0), ({"format": "geojson"}, 3),
+     ({"frequency": "MONTHLY"}, 9), ({"collectivite": "saint-amand-montrond"}, 9)],
     ids=["text_case", "theme_case", "located_case", "frequency_case", "collectivite_case"],
 )  # fmt: skip
 def test_list_filters(client, published, query, count):

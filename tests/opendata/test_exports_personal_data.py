@@ -23,7 +23,7 @@ def test_no_export_contains_personal_data(published):
     file of any dataset, in any format."""
     resources = list(Stored.objects.all())
     assert {r.format for r in resources} == {"csv", "json", "geojson", "parquet"}
-    assert len(resources) >= 7 * 3
+    assert len(resources) >= 9 * 3
     for resource in resources:
         text = _text(resource)
         for canary in CANARIES:
