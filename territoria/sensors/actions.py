@@ -3,6 +3,7 @@ device import, alerts and their lifecycle. Validation first, then one transactio
 emails are enqueued on commit."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -112,6 +113,35 @@ def ingest_uplink(fleet: Fleet, source: str, uplink: formats.Uplink, body) -> Up
     except IntegrityError:
         # The same message delivered twice at once: the other delivery stored it.
         return UplinkResult(ingest.Stored(len(batch), 0), True)
+
+
+def open_device_alarms(fleet: Fleet, alarms: list) -> list[Alert]:
+    """Alarms a meter raised itself (continuous flow, tamper, backflow…) become
+    alerts of the « alarme du compteur » kind, one active per device."""
+    from territoria.sensors.enums import AlertKind
+
+    directory = ingest.device_directory(fleet.collectivite_id, fleet.pk)
+    opened = []
+    for device_ref, name, value, instant in alarms:
+        device = Device.objects.filter(pk=directory.get(device_ref)).select_related("site").first()
+        if device is None:
+            continue
+        seconds = ingest._ts_seconds(instant) if instant is not None else None
+        started = (
+            datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC) if seconds else timezone.now()
+        )
+        alert = open_alert(
+            fleet.collectivite,
+            kind=AlertKind.VENDOR,
+            device=device,
+            site=device.site,
+            title=_("Alarme du compteur %(device)s : %(name)s (%(value)s)")
+            % {"device": device.name, "name": name, "value": value},
+            started_at=started,
+        )
+        if alert is not None:
+            opened.append(alert)
+    return opened
 
 
 # ----------------------------------------------------------- fleets and devices

@@ -259,6 +259,7 @@ def post_ngsi_ld(request, options: str = "update"):
         stored = actions.ingest_items(fleet, items)
     except BatchRejected as rejected:
         return Status(422, rejected.as_dict())
+    actions.open_device_alarms(fleet, items.alarms)
     return Status(201, ids) if stored.inserted else Status(204, None)
 
 

@@ -304,6 +304,28 @@ NGSI_ATTRIBUTES = {
     },
 }
 SPOT_STATUS = {"occupied": 1, "free": 0}
+# WaterConsumptionObserved's own alarms, passed through as alerts when raised.
+METER_ALARMS = (
+    "alarmFlowPersistence",
+    "alarmStopsLeaks",
+    "alarmTamper",
+    "alarmWaterQuality",
+    "alarmBackflow",
+    "alarmInProgress",
+    "acquisitionStageFailure",
+    "moduleTampered",
+)
+QUIET_ALARM_VALUES = {"", "nothing to report", "false", "0", "none", "ok"}
+
+
+def _raised(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() not in QUIET_ALARM_VALUES
+    return False
+
+
 # Entity-level dates used when a property carries no observedAt.
 NGSI_DATES = ("dateObserved", "dateObservedTo", "dateModified")
 
@@ -372,6 +394,10 @@ def ngsi_ld(entities) -> tuple[Items, list[str]]:
                 unit or default_unit,
                 f"{entity_id}#{name}",
             )
+        for name in METER_ALARMS:
+            value, _unit, observed = _property(entity, name)
+            if _raised(value):
+                items.alarms.append((device, name, str(value)[:100], observed or fallback))
         if len(items) == before:
             items.errors.append(
                 {

@@ -64,6 +64,8 @@ class Items:
     errors: list = field(default_factory=list)  # problems found while parsing
     # (quantity, unit) shared by every item (the compact form), else None.
     uniform: tuple | None = None
+    # Alarms raised by the devices themselves: (device, name, value, instant).
+    alarms: list = field(default_factory=list)
 
     def add(self, device, quantity, timestamp, value, unit, label):
         self.devices.append(device)

@@ -80,3 +80,23 @@ def test_entity_without_observation_time_is_refused(fleet, post):
     ]
     response = post("ngsi-ld/v1/entityOperations/upsert", body, fleet.key)
     assert response.json()["errors"][0]["code"] == "invalid_timestamp"
+
+
+@pytest.mark.django_db
+def test_meter_alarm_is_passed_through_as_an_alert(fleet, post):
+    """A meter's own raised alarm (alarmFlowPersistence) opens one « alarme du
+    compteur » alert; « Nothing to report » opens none."""
+    from territoria.sensors.enums import AlertKind
+    from territoria.sensors.models import Alert
+
+    body = fixture_json("ngsi_ld_upsert.json")[:1]
+    post("ngsi-ld/v1/entityOperations/upsert", body, fleet.key)
+    assert Alert.objects.count() == 0
+    body[0]["alarmFlowPersistence"]["value"] = "3h < 6h"
+    body[0]["waterConsumption"]["observedAt"] = "2025-03-15T03:14:16Z"
+    body[0]["alarmFlowPersistence"]["observedAt"] = "2025-03-15T03:14:16Z"
+    post("ngsi-ld/v1/entityOperations/upsert", body, fleet.key)
+    alert = Alert.objects.get()
+    assert alert.kind == AlertKind.VENDOR
+    assert alert.title == "Alarme du compteur Capteur SAM-0042 : alarmFlowPersistence (3h < 6h)"
+    assert alert.started_at.isoformat() == "2025-03-15T03:14:16+00:00"
