@@ -1,7 +1,7 @@
 """The JSON API (django-ninja): each app adds its router; OpenAPI at /api/docs."""
 
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from territoria.catalogue.api import router as catalogue_router
 from territoria.funding.api import router as funding_router
@@ -48,6 +48,20 @@ def validation_error(request, exc: ValidationError):
         {"code": "invalid_payload", "message": f"Requête invalide — {summary}.", "fields": fields},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja's own refusals (an unreadable body, a missing authentication) in our shape."""
+    known = {
+        "Cannot parse request body": (
+            "unreadable_body",
+            "Corps de requête illisible : JSON attendu.",
+        ),
+        "Unauthorized": ("unauthorized", "Authentification requise."),
+    }
+    code, message = known.get(str(exc), ("http_error", str(exc)))
+    return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
 
 
 _FIELD_MESSAGES = {

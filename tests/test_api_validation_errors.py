@@ -31,3 +31,19 @@ def test_invalid_payload_gets_the_french_422_shape(world, client):
         ],
     }
     assert Device.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_unreadable_body_gets_a_french_400(world, client):
+    """A body that is not JSON is refused in the same shape, in French."""
+    _, key = make_fleet(world.saint_amand)
+    response = client.post(
+        "/api/capteurs/appareils",
+        "{pas du json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "unreadable_body", "message": "Corps de requête illisible : JSON attendu."},
+    )
