@@ -5,6 +5,7 @@ import csv
 import json
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -213,7 +214,7 @@ def _catalog(request, fmt, collectivite=None):
     else:
         title = _("Données ouvertes des collectivités de Territoria")
         description = _("Jeux de données publiés par les collectivités de cette instance.")
-        publisher = {"uri": f"{base}/", "name": request.get_host()}
+        publisher = {"uri": f"{base}/", "name": settings.SITE_NAME}
         path = f"/donnees/catalog.{fmt}"
     total = datasets.count()
     if page > dcat.page_count(total, size):
