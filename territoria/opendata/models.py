@@ -158,7 +158,12 @@ class Resource(TenantModel):
     def get_absolute_url(self):
         return reverse(
             "opendata:download",
-            kwargs={"slug": self.collectivite.slug, "uid": self.dataset.uid, "fmt": self.format},
+            # Through the dataset: prefetched resources share their dataset's collectivité.
+            kwargs={
+                "slug": self.dataset.collectivite.slug,
+                "uid": self.dataset.uid,
+                "fmt": self.format,
+            },
         )
 
     def get_abilities(self, user) -> dict[str, bool]:

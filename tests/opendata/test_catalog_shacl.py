@@ -129,3 +129,17 @@ def test_catalog_pages_follow_hydra_next_to_the_end(client, world, published, se
     assert b"canari" not in client.get("/donnees/catalog.ttl?page=3").content
     assert client.get("/donnees/catalog.ttl?page=4").status_code == 404
     assert client.get("/donnees/catalog.ttl?page=zero").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/donnees/catalog.ttl", "/donnees/", "/donnees/saint-amand-montrond/"],
+    ids=["catalog_case", "portal_case", "collectivite_case"],
+)
+def test_pages_issue_a_bounded_number_of_queries(
+    client, published, url, django_assert_max_num_queries
+):
+    """The catalogue and the lists read all datasets in a fixed number of queries."""
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
