@@ -6,7 +6,8 @@ from django.urls import reverse
 import pytest
 
 from territoria.opendata.models import Dataset, Resource
-from territoria.opendata.validation import siret_valid
+from territoria.opendata.schemas import SCHEMAS, UPLOAD_CHOICES
+from territoria.opendata.validation import siret_valid, validate_csv
 from tests.opendata.factories import VALID_ROW, metadata, subventions_csv, upload
 
 BAD_SIRET_ROW = VALID_ROW.replace("89912345600019", "21470001200018")
@@ -107,3 +108,20 @@ def test_an_elu_cannot_upload(client, world):
     client.force_login(elu)
     response = client.get(reverse("opendata:upload", kwargs={"slug": "saint-amand-montrond"}))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "schema_key",
+    [k for k, _label in UPLOAD_CHOICES],
+    ids=[f"{k}_case" for k, _label in UPLOAD_CHOICES],
+)
+def test_every_uploadable_schema_checks_a_file(tmp_path, schema_key):
+    """Each national schema offered for upload loads in frictionless: its exact header
+    passes, a header missing its first column is refused."""
+    names = [f["name"] for f in SCHEMAS[schema_key].descriptor()["fields"]]
+    good = tmp_path / "good.csv"
+    good.write_text(",".join(names) + "\n", encoding="utf-8")
+    assert validate_csv(good, schema_key) == []
+    bad = tmp_path / "bad.csv"
+    bad.write_text(",".join(names[1:]) + "\n", encoding="utf-8")
+    assert validate_csv(bad, schema_key) != []
