@@ -106,3 +106,11 @@ def test_another_town_does_not_know_the_profile(client, world):
     """An agent of Niort gets 404 on Saint-Amand-Montrond's roadmap."""
     client.force_login(world.agent_niort)
     assert client.get(URL).status_code == 404
+
+
+def test_the_profile_page_shows_every_field_of_the_form(agent, world):
+    """No field of the form is missing from the page (a required one would make every
+    save fail)."""
+    page = agent.get(URL).content.decode()
+    form = ProfileForm(instance=default_profile(world.saint_amand))
+    assert [name for name in form.fields if f'name="{name}"' not in page] == []
