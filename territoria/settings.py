@@ -265,3 +265,10 @@ PARTICIPATION_OIDC_NAME = os.environ.get("PARTICIPATION_OIDC_NAME", "FranceConne
 
 # Sensors (docs/sensors.md): raw readings kept this many days; rollups are kept for ever.
 SENSORS_RAW_RETENTION_DAYS = envint("SENSORS_RAW_RETENTION_DAYS", 400)
+
+# Open data (docs/opendata.md): where the published files are written, how often the
+# generated datasets are refreshed, catalogue page size and preview rows.
+OPENDATA_DIR = Path(os.environ.get("OPENDATA_DIR", VAR_DIR / "opendata"))
+OPENDATA_REFRESH_HOURS = envint("OPENDATA_REFRESH_HOURS", 6)
+OPENDATA_CATALOG_PAGE_SIZE = envint("OPENDATA_CATALOG_PAGE_SIZE", 50)
+OPENDATA_PREVIEW_ROWS = envint("OPENDATA_PREVIEW_ROWS", 20)

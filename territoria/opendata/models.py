@@ -1,5 +1,4 @@
 import datetime
-import os
 import uuid
 from pathlib import Path
 
@@ -131,8 +130,7 @@ class Dataset(TenantModel):
 
 def opendata_root() -> Path:
     """Where the files are written (OPENDATA_DIR, by default var/opendata/)."""
-    configured = getattr(settings, "OPENDATA_DIR", None) or os.environ.get("OPENDATA_DIR")
-    return Path(configured) if configured else settings.VAR_DIR / "opendata"
+    return Path(settings.OPENDATA_DIR)
 
 
 class Resource(TenantModel):

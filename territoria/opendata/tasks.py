@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
+from django.conf import settings
+
 from django_tasks import task
 
-from territoria.opendata.conf import refresh_hours
 from territoria.scheduler.schedule import every
 
 
-@every(timedelta(hours=refresh_hours()))
+@every(timedelta(hours=settings.OPENDATA_REFRESH_HOURS))
 @task()
 def refresh_generated_datasets() -> int:
     """Regenerate every generated dataset; `modified` moves only when the data changed."""

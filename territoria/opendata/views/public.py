@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from territoria.charts import Series, line_chart
-from territoria.opendata import conf, dcat
+from territoria.opendata import dcat
 from territoria.opendata.enums import MEDIA_TYPES, Format
 from territoria.opendata.forms import SearchForm
 from territoria.opendata.models import Dataset, DownloadCount, Resource, may_publish
@@ -133,7 +133,7 @@ def dataset_page(request, slug, uid):
     dataset = dataset_for(request, slug, uid)
     resources = {r.format: r for r in dataset.resources.all()}
     csv_resource = resources.get(Format.CSV)
-    header, rows = _csv_rows(csv_resource, conf.preview_rows())
+    header, rows = _csv_rows(csv_resource, settings.OPENDATA_PREVIEW_ROWS)
     chart, points = _chart(dataset)
     abilities = dataset.get_abilities(request.user)
     counts = []
@@ -200,7 +200,7 @@ def _catalog(request, fmt, collectivite=None):
     if not raw_page.isdigit() or int(raw_page) < 1:
         raise Http404
     page = int(raw_page)
-    size = conf.catalog_page_size()
+    size = settings.OPENDATA_CATALOG_PAGE_SIZE
     base = base_url(request)
     datasets = Dataset.objects.published().select_related("collectivite")
     if collectivite is not None:
