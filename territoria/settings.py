@@ -272,3 +272,7 @@ OPENDATA_DIR = Path(os.environ.get("OPENDATA_DIR", VAR_DIR / "opendata"))
 OPENDATA_REFRESH_HOURS = envint("OPENDATA_REFRESH_HOURS", 6)
 OPENDATA_CATALOG_PAGE_SIZE = envint("OPENDATA_CATALOG_PAGE_SIZE", 50)
 OPENDATA_PREVIEW_ROWS = envint("OPENDATA_PREVIEW_ROWS", 20)
+# pyarrow's allocator (read when pyarrow is first imported): the system one gives memory
+# back between export batches; the default pool kept ~16 Mo more at the peak of an
+# export (bench/opendata_export.py).
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
