@@ -4,8 +4,6 @@ only this module."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from territoria.funding import eligibility, perimeters
 from territoria.funding.eligibility import Result
 from territoria.funding.matching import ProjectFunding, project_funding
@@ -35,20 +33,6 @@ def describe(programme) -> list[tuple[int, str]]:
 class ProjectAid:
     project: dict
     funding: ProjectFunding
-
-
-def expected_aid(collectivite, *, use_case, cost: Decimal, expense_type="investment"):
-    """The aid a project of this use case and cost may expect: a ProjectFunding with
-    low/high bounds (capped so the owner keeps 20% of the cost), the matching
-    programmes and the explanation of the hypothesis."""
-    area = perimeters.for_collectivite(collectivite, population(collectivite))
-    return project_funding(
-        area,
-        use_case_id=use_case.pk,
-        axis=use_case.axis,
-        cost=Decimal(cost),
-        expense_type=expense_type,
-    )
 
 
 def aid_estimator(collectivite, population_override=None):
@@ -95,10 +79,6 @@ def projects_with_funding(collectivite, area) -> list[ProjectAid]:
         funding = project_funding(area, use_case_id=use_case.pk, axis=use_case.axis, cost=cost)
         found.append(ProjectAid(dict(project, use_case=use_case), funding))
     return found
-
-
-def no_projects_message() -> str:
-    return _("Aucun projet dans la feuille de route de cette collectivité pour l'instant.")
 
 
 def use_case_slot(request, use_case) -> str:

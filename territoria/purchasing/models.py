@@ -18,9 +18,6 @@ class CampaignQuerySet(TenantQuerySet):
         """Campaigns past their preparation: their existence, lots and volumes are public."""
         return self.exclude(status=CampaignStatus.DRAFT)
 
-    def for_solution(self, solution):
-        return self.public().filter(solution=solution).exclude(status=CampaignStatus.CLOSED)
-
 
 class Campaign(TenantModel):
     """A groupement de commandes: the coordinator is the owning collectivité."""
@@ -115,14 +112,6 @@ class Campaign(TenantModel):
 
     def rule(self) -> dict[str, int]:
         return self.sharing_rule or DEFAULT_RULE
-
-    def aggregated_value_cents(self) -> int:
-        """The estimated (or awarded) value of the whole purchase, HT, for thresholds."""
-        lots, group = self.computed()
-        return (
-            sum(group["volumes"][lot.pk] * group["prices"][lot.pk] for lot in lots)
-            + self.shared_costs_cents
-        )
 
     def computed(self):
         """Lots and the group's volumes and prices (awarded prices once awarded)."""
