@@ -12,10 +12,8 @@ from territoria.funding.matching import ProjectFunding, project_funding
 def population(collectivite) -> int:
     """The population the roadmap profile states (an élu may correct the geographic
     code's figure), else the geographic code's."""
-    try:
-        from territoria.roadmap.links import population as profile_population
-    except ImportError:
-        return collectivite.population
+    from territoria.roadmap.links import population as profile_population
+
     return profile_population(collectivite) or collectivite.population
 
 
@@ -62,11 +60,8 @@ def aid_estimator(collectivite, population_override=None):
 
 def projects_with_funding(collectivite, area) -> list[ProjectAid]:
     """Each project of the collectivité's current roadmap with its expected aid."""
-    try:
-        from territoria.roadmap.links import projects_of
-    except ImportError:
-        return []
     from territoria.catalogue.models import UseCase
+    from territoria.roadmap.links import projects_of
 
     projects = projects_of(collectivite)
     use_cases = UseCase.objects.in_bulk([p["use_case"] for p in projects], field_name="slug")
