@@ -6,7 +6,6 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
@@ -42,14 +41,11 @@ NATIONAL_WATER_SOURCE = _(
 def water_price(collectivite, *, network: bool) -> tuple[float, str]:
     """€/m³ of lost water and where the figure comes from: the roadmap profile's cost
     basis when there is one, else the national average labelled as a hypothesis."""
-    try:
-        from territoria.roadmap.links import cost_basis
+    from territoria.roadmap.links import cost_basis
 
-        basis = cost_basis(collectivite, "water")
-    except (ImportError, AttributeError, LookupError, TypeError, ValueError):
-        basis = None
-    price = basis.get("unit_price_eur") if isinstance(basis, dict) else None
-    if isinstance(price, int | float | Decimal) and price > 0:
+    basis = cost_basis(collectivite, "water")
+    price = basis.get("unit_price_eur") if basis else None
+    if price:
         source = str(basis.get("source") or _("Profil du territoire"))
         if basis.get("is_hypothesis"):
             source = _("Hypothèse : %(s)s") % {"s": source}

@@ -18,12 +18,9 @@ NOT_PLANNED_SHOWN = 12
 
 
 def measured_savings(collectivite) -> dict:
-    """{use case slug: {"eur_per_year", "source"}} from the sensors module when it
-    offers them; nothing otherwise (the module may not be installed yet)."""
-    try:
-        from territoria.sensors.links import measured_savings as sensors_savings
-    except (ImportError, AttributeError):
-        return {}
+    """{use case slug: {"eur_per_year", "source"}} measured by the sensors module."""
+    from territoria.sensors.links import measured_savings as sensors_savings
+
     found = {}
     for measure in sensors_savings(collectivite):
         slug, amount = measure.get("use_case_slug"), measure.get("saving_per_year_eur")

@@ -218,13 +218,9 @@ def savings(request, slug):
     """Savings measured from sensor data beside the roadmap's planned savings."""
     collectivite = collectivite_for(request, slug, "view_private")
     measured = links.measured_savings(collectivite)
-    planned = {}
-    try:
-        from territoria.roadmap.links import projects_of
+    from territoria.roadmap.links import projects_of
 
-        planned = {p["use_case"]: p for p in projects_of(collectivite)}
-    except (ImportError, AttributeError):
-        planned = {}
+    planned = {p["use_case"]: p for p in projects_of(collectivite)}
     for row in measured:
         row["planned"] = planned.get(row["use_case_slug"])
     chart = None
