@@ -151,7 +151,7 @@ def main() -> None:
     parser.add_argument("--var")
     parser.add_argument("--out")
     parser.add_argument("--materialise", action="store_true")
-    parser.add_argument("--batch", type=int, default=5_000, help="rows per written batch")
+    parser.add_argument("--batch", type=int, default=2_500, help="rows per written batch")
     parser.add_argument("--only", choices=["reports", "sensors"])
     args = parser.parse_args()
     if args.child:
