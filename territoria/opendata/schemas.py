@@ -85,13 +85,3 @@ def load(filename: str) -> dict:
 
 def fields_of(key: str) -> list[dict]:
     return SCHEMAS[key].descriptor()["fields"]
-
-
-def siret_columns(key: str) -> list[str]:
-    """Columns the schema's custom checks declare as SIRET (frictionless skips them)."""
-    checks = SCHEMAS[key].descriptor().get("custom_checks") or []
-    return [
-        check["params"]["column"]
-        for check in checks
-        if check.get("name") in {"french-siret-value", "siret"}
-    ]

@@ -1,6 +1,8 @@
 """Check an uploaded CSV against a Table Schema: frictionless for the schema itself,
-plus the French checks frictionless skips (SIRET checksum), with every error in French
-by row and field. Plain data in, plain data out."""
+plus the French custom checks the national schemas declare and frictionless skips
+(SIRET checksum, one-of-required, year intervals, cohesive, compared and summed columns,
+ACTES nomenclature), with every error in French by row and field. Plain data in, plain
+data out."""
 
 import ast
 import contextlib
@@ -138,30 +140,151 @@ def validate_csv(path: Path, schema_key: str) -> list[RowError]:
                 row = 1
             field = getattr(error, "field_name", "") or getattr(error, "label", "") or ""
             errors.append(RowError(row, field, _message(error)))
-    errors += _siret_errors(raw, schema_key)
+    errors += _custom_errors(raw, schema_key)
     errors.sort(key=lambda e: (e.row or 0, e.field))
     return errors[:MAX_ERRORS]
 
 
-def _siret_errors(raw: bytes, schema_key: str) -> list[RowError]:
-    columns = schemas.siret_columns(schema_key)
-    if not columns:
+ACTES_FAMILIES = {
+    # The nine families of the ACTES nomenclature (first level of DELIB_MATIERE_NOM).
+    "commande publique",
+    "urbanisme",
+    "domaine et patrimoine",
+    "fonction publique",
+    "institutions et vie politique",
+    "libertes publiques et pouvoirs de police",
+    "finances locales",
+    "domaines de competences par themes",
+    "autres domaines de competences",
+}
+COMPARISONS = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    "==": lambda a, b: a == b,
+}
+
+
+def _number(value: str):
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _comparable(a: str, b: str):
+    """Both as numbers when they are, else as text (ISO dates compare as text)."""
+    x, y = _number(a), _number(b)
+    return (x, y) if x is not None and y is not None else (a, b)
+
+
+def check_row(row: dict, check: dict) -> list[tuple[str, str]]:
+    """(field, French message) for each way the row breaks one of the schema's custom
+    checks (validata's names); [] when it holds or does not apply."""
+    from territoria.territories.normalize import fold
+
+    name, params = check.get("name"), check.get("params") or {}
+    value = (row.get(params.get("column", "")) or "").strip()
+    if name in {"french-siret-value", "siret"}:
+        if value and value.isdigit() and len(value) == 14 and not siret_valid(value):
+            return [
+                (
+                    params["column"],
+                    _("Le SIRET « %(value)s » est invalide : sa clé de contrôle (Luhn) est fausse.")
+                    % {"value": value},
+                )
+            ]
+    elif name == "one-of-required":
+        first, second = params["column1"], params["column2"]
+        if not (row.get(first) or "").strip() and not (row.get(second) or "").strip():
+            return [(first, _("Renseignez %(a)s ou %(b)s.") % {"a": first, "b": second})]
+    elif name == "year-interval-value" and value:
+        match = re.fullmatch(r"(\d{4})(?:/(\d{4}))?", value)
+        only_year = match and match.group(2) is None
+        if (
+            not match
+            or (only_year and params.get("allow-year-only") != "yes")
+            or (match.group(2) and int(match.group(2)) != int(match.group(1)) + 1)
+        ):
+            return [
+                (
+                    params["column"],
+                    _(
+                        "« %(value)s » n'est pas une année (AAAA) ou un "
+                        "intervalle d'années consécutives (AAAA/AAAA)."
+                    )
+                    % {"value": value},
+                )
+            ]
+    elif name == "cohesive-columns-value":
+        columns = [params["column"], *params["othercolumns"]]
+        filled = [bool((row.get(c) or "").strip()) for c in columns]
+        if any(filled) and not all(filled):
+            return [
+                (
+                    params["column"],
+                    _("Les colonnes %(columns)s se remplissent ensemble, ou restent toutes vides.")
+                    % {"columns": ", ".join(columns)},
+                )
+            ]
+    elif name == "compare-columns-value":
+        other = (row.get(params["column2"]) or "").strip()
+        operator = COMPARISONS.get(params.get("op", ""))
+        if value and other and operator and not operator(*_comparable(value, other)):
+            return [
+                (
+                    params["column"],
+                    _("%(a)s doit être %(op)s %(b)s (%(x)s, %(y)s).")
+                    % {
+                        "a": params["column"],
+                        "op": params["op"],
+                        "b": params["column2"],
+                        "x": value,
+                        "y": other,
+                    },
+                )
+            ]
+    elif name == "sum-columns-value":
+        parts = [(row.get(c) or "").strip() for c in params["columns"]]
+        numbers = [_number(v) for v in [value, *parts]]
+        if all(v for v in [value, *parts]) and None not in numbers:
+            if abs(numbers[0] - sum(numbers[1:])) > 1e-9:
+                return [
+                    (
+                        params["column"],
+                        _("%(a)s doit être la somme de %(b)s.")
+                        % {"a": params["column"], "b": ", ".join(params["columns"])},
+                    )
+                ]
+    elif name == "nomenclature-actes-value" and value:
+        family = fold(value.split("/")[0]).strip()
+        if family not in ACTES_FAMILIES:
+            return [
+                (
+                    params["column"],
+                    _(
+                        "« %(value)s » ne commence pas par une famille de la "
+                        "nomenclature ACTES (Commande publique, Urbanisme, "
+                        "Finances locales…)."
+                    )
+                    % {"value": value},
+                )
+            ]
+    return []
+
+
+def _custom_errors(raw: bytes, schema_key: str) -> list[RowError]:
+    """The schema's custom checks (SIRET, one of two columns, year intervals, cohesive,
+    compared and summed columns, ACTES nomenclature), which frictionless skips."""
+    checks = schemas.SCHEMAS[schema_key].descriptor().get("custom_checks") or []
+    if not checks:
         return []
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
     errors = []
     for line, row in enumerate(reader, start=2):
-        for column in columns:
-            value = (row.get(column) or "").strip()
-            if value and value.isdigit() and len(value) == 14 and not siret_valid(value):
-                errors.append(
-                    RowError(
-                        line,
-                        column,
-                        _(
-                            "Le SIRET « %(value)s » est invalide : "
-                            "sa clé de contrôle (Luhn) est fausse."
-                        )
-                        % {"value": value},
-                    )
-                )
+        for check in checks:
+            errors += [RowError(line, field, message) for field, message in check_row(row, check)]
+        if len(errors) >= MAX_ERRORS:
+            break
     return errors

@@ -61,12 +61,14 @@ def test_bad_rows_are_reported_in_french_by_row_and_field(world, opendata_dir):
     assert sorted(found) == [
         (3, "dateConvention"),
         (3, "idAttribuant"),
+        (3, "idBeneficiaire"),
         (3, "montant"),
         (3, "nature"),
         (3, "notificationUE"),
         (3, "pourcentageSubvention"),
     ]
     assert found[(3, "montant")] == "La valeur « abc » n'est pas un nombre (point décimal)."
+    assert found[(3, "idBeneficiaire")] == "Renseignez idBeneficiaire ou rnaBeneficiaire."
     assert found[(3, "dateConvention")] == "La valeur « 2025-02-31 » n'est pas une date AAAA-MM-JJ."
     assert Dataset.objects.count() == 0
     assert not opendata_dir.exists() or not any(opendata_dir.rglob("*.*"))
@@ -94,7 +96,7 @@ def test_agent_sees_errors_on_the_upload_page_and_nothing_is_published(client, w
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Le fichier n'est pas conforme : 6 erreurs." in body
+    assert "Le fichier n'est pas conforme : 7 erreurs." in body
     assert "pourcentageSubvention" in body
     assert Dataset.objects.count() == 0
 
