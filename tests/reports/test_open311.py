@@ -253,11 +253,11 @@ def test_get_one_request_and_unknown(client, rw):
 
 def test_service_request_updates(client, rw):
     """mySociety's servicerequestupdates lists public updates with extended statuses."""
-    from territoria.reports import actions
+    from territoria.reports import handling
 
     report = make_report(rw.lighting)
-    actions.change_status(report, rw.world.agent_saint_amand, Status.RESOLVED, text="Réparé")
-    actions.add_note(report, rw.world.agent_saint_amand, "Secret interne")
+    handling.change_status(report, rw.world.agent_saint_amand, Status.RESOLVED, text="Réparé")
+    handling.add_note(report, rw.world.agent_saint_amand, "Secret interne")
     data = client.get(url("updates"), {"jurisdiction_id": "saint-amand-montrond"}).json()
     assert [(item["status"], item["description"]) for item in data] == [("FIXED", "Réparé")]
     assert data[0]["service_request_id"] == str(report.pk)

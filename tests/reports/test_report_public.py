@@ -9,7 +9,7 @@ from django.utils import timezone
 
 import pytest
 
-from territoria.reports import actions
+from territoria.reports import handling
 from territoria.reports.enums import Publication, Status
 from territoria.reports.models import Photo, Report
 from territoria.reports.views import public
@@ -114,7 +114,7 @@ def test_display_name_only_when_chosen(client, rw):
 def test_no_personal_data_in_any_public_output(client, rw):
     """Pages, map, feed and Open311 GETs never carry the reporter's email, name or phone."""
     report = make_report(rw.lighting)
-    actions.change_status(report, rw.world.agent_saint_amand, Status.ACKNOWLEDGED, text="Vu")
+    handling.change_status(report, rw.world.agent_saint_amand, Status.ACKNOWLEDGED, text="Vu")
     slug = "saint-amand-montrond"
     urls = [
         reverse("reports:home"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 import pytest
 
 from territoria.accounts.enums import Role
-from territoria.reports import actions
+from territoria.reports import actions, handling
 from territoria.reports.enums import Publication, Status
 from territoria.reports.models import Report, Update
 from tests.factories import make_member
@@ -79,13 +79,13 @@ def test_internal_note_is_never_public_nor_mailed(client, rw, django_capture_on_
 def test_reporter_reopens_within_30_days(client, rw):
     """The reporter's link reopens a closed report within the delay, not after."""
     report = make_report(rw.lighting)
-    actions.change_status(report, rw.world.agent_saint_amand, Status.RESOLVED, text="Fait")
+    handling.change_status(report, rw.world.agent_saint_amand, Status.RESOLVED, text="Fait")
     token = actions.reopen_token(report)
     url = reverse("reports:reopen", kwargs={"token": token})
     assert client.post(url, {"text": "Toujours éteint."}).status_code == 302
     report.refresh_from_db()
     assert report.status == Status.ACKNOWLEDGED
-    actions.change_status(report, rw.world.agent_saint_amand, Status.RESOLVED, text="Fait")
+    handling.change_status(report, rw.world.agent_saint_amand, Status.RESOLVED, text="Fait")
     Report.objects.filter(pk=report.pk).update(
         closed_at=timezone.now() - datetime.timedelta(days=31)
     )
@@ -99,7 +99,7 @@ def test_invalid_transition_is_refused(rw):
     """A workflow step that does not exist is refused and nothing is written."""
     report = make_report(rw.lighting, status=Status.RESOLVED)
     with pytest.raises(actions.ActionError) as error:
-        actions.change_status(report, rw.world.agent_saint_amand, Status.NOT_RESPONSIBLE)
+        handling.change_status(report, rw.world.agent_saint_amand, Status.NOT_RESPONSIBLE)
     assert error.value.code == "invalid_transition"
     assert Update.objects.count() == 0
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
 from territoria.charts import Series, bar_chart
-from territoria.reports import actions, indicators
+from territoria.reports import handling, indicators
 from territoria.reports.enums import CLOSED_STATUSES, OPEN_STATUSES, Publication, Status
 from territoria.reports.forms import (
     AssignForm,
@@ -153,7 +153,7 @@ def manage_bulk(request, slug):
     if request.POST.get("assignee"):
         assignee = _agents(collectivite).filter(pk=request.POST["assignee"]).first()
     try:
-        count = actions.bulk(
+        count = handling.bulk(
             request.user, reports, request.POST.get("action", ""), assignee=assignee
         )
     except ActionError as error:
@@ -187,7 +187,7 @@ def manage_detail(request, slug, report_id):
                 form = UpdateForm(request.POST)
                 forms["update_form"] = form
                 if form.is_valid():
-                    actions.change_status(
+                    handling.change_status(
                         report,
                         request.user,
                         form.cleaned_data["status"],
@@ -200,18 +200,18 @@ def manage_detail(request, slug, report_id):
                 form = DuplicateForm(request.POST)
                 forms["duplicate_form"] = form
                 if form.is_valid():
-                    actions.mark_duplicate(report, request.user, form.cleaned_data["duplicate_of"])
+                    handling.mark_duplicate(report, request.user, form.cleaned_data["duplicate_of"])
                     messages.success(request, _("Signalement marqué comme doublon."))
                     return redirect(request.path)
             elif action == "assign":
                 form = AssignForm(request.POST, agents=_agents(collectivite))
                 forms["assign_form"] = form
                 if form.is_valid():
-                    actions.assign(report, request.user, form.cleaned_data["assignee"])
+                    handling.assign(report, request.user, form.cleaned_data["assignee"])
                     messages.success(request, _("Assignation enregistrée."))
                     return redirect(request.path)
             elif action in {"hide", "publish"}:
-                actions.set_publication(
+                handling.set_publication(
                     report,
                     request.user,
                     Publication.HIDDEN if action == "hide" else Publication.PUBLISHED,
