@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from territoria.participation import budget_actions, consultation_actions
+from territoria.participation.census import import_census
 from territoria.participation.enums import Channel, Phase, ProjectStatus, Visibility
 from territoria.participation.models import (
     Answer,
@@ -260,7 +261,7 @@ def _arras(arras, agent) -> None:
         )
         budget_actions.review_project(project, agent, feasible=feasible, cost=cost, reason=reason)
     census = _census_text(rng)
-    _added, _known, letters = budget_actions.import_census(campaign, agent, census, with_codes=True)
+    _added, _known, letters = import_census(campaign, agent, census, with_codes=True)
     folder = settings.VAR_DIR / "participation"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "courriers-arras.csv").write_text(letters, encoding="utf-8")
@@ -308,7 +309,7 @@ def _cahors(cahors, agent) -> None:
             author_name="Un habitant",
         )
         budget_actions.review_project(project, agent, feasible=True, cost=cost, reason=reason)
-    budget_actions.import_census(campaign, agent, _census_text(random.Random(46042), 60))  # noqa: S311
+    import_census(campaign, agent, _census_text(random.Random(46042), 60))  # noqa: S311
 
 
 def load(collectivites) -> None:

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from territoria.participation import budget_actions
+from territoria.participation.census import import_census
 from territoria.participation.enums import Phase, ProjectStatus
 from territoria.participation.models import Campaign, Consultation, Idea, Project, Question
 
@@ -59,9 +60,7 @@ def voting_campaign(collectivite, actor, *, census=CENSUS, with_codes=True, **ru
         make_project(campaign, "Pistes cyclables", 70_000),
         make_project(campaign, "Boîte à livres", 5_000),
     ]
-    _added, _known, letters = budget_actions.import_census(
-        campaign, actor, census, with_codes=with_codes
-    )
+    _added, _known, letters = import_census(campaign, actor, census, with_codes=with_codes)
     campaign = budget_actions.open_vote(campaign, actor)
     return campaign, projects, letters
 

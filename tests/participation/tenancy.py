@@ -1,6 +1,6 @@
 """Participation citoyenne URLs for the cross-tenant walker (tests/test_tenancy_walker.py)."""
 
-from territoria.participation import budget_actions
+from territoria.participation.census import import_census
 from territoria.participation.enums import Visibility
 from territoria.participation.models import Answer, CensusEntry, Comment, Response
 from tests.participation.factories import (
@@ -53,7 +53,7 @@ def samples(world):
     )
     campaign = make_campaign(place)
     project = make_project(campaign, "Projet du walker", 1_000)
-    budget_actions.import_census(campaign, world.agent_saint_amand, CENSUS, with_codes=True)
+    import_census(campaign, world.agent_saint_amand, CENSUS, with_codes=True)
     census_hash = CensusEntry.objects.filter(campaign=campaign).first().identity_hash
     draft, questions = make_consultation(place, published=False)
     draft.title = DRAFT_CONSULTATION

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
 from territoria.participation import budget_actions
+from territoria.participation.census import import_census
 from territoria.participation.forms import (
     CampaignForm,
     CensusForm,
@@ -158,7 +159,7 @@ def census_import(request, slug, campaign):
         messages.error(request, _("Le fichier doit être encodé en UTF-8."))
         return _back(campaign)
     try:
-        added, known, letters = budget_actions.import_census(
+        added, known, letters = import_census(
             campaign, request.user, text, with_codes=form.cleaned_data["with_codes"]
         )
     except budget_actions.LineErrors as error:
