@@ -23,7 +23,6 @@ import os
 import platform
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,35 +37,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serve import environment, free_port  # noqa: E402
+
 TALLY_BALLOTS = 50_000
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "HTTPS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.serve_app.settings",
-        PYTHONPATH=str(ROOT),
-        TERRITORIA_VAR_DIR=str(var_dir),
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DEBUG="false",
-        LOG_LEVEL="ERROR",
-        SITE_URL="http://127.0.0.1",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
 
 
 def _setup():
@@ -85,6 +59,7 @@ def prepare(voters: int) -> dict:
     from territoria.accounts.enums import Role
     from territoria.accounts.models import Membership, User
     from territoria.participation import budget_actions
+    from territoria.participation.census import import_census
     from territoria.participation.models import Campaign, Project
     from territoria.territories.enums import CollectiviteKind
     from territoria.territories.models import Collectivite, Commune, Departement, Region
@@ -113,7 +88,7 @@ def prepare(voters: int) -> dict:
         f"Votant{n};Prénom{n};{1 + n % 28:02d}/{1 + n % 12:02d}/{1950 + n % 50}"
         for n in range(voters)
     ]
-    _a, _k, letters = budget_actions.import_census(
+    _a, _k, letters = import_census(
         campaign, agent, "\n".join(rows), with_codes=True
     )
     budget_actions.open_vote(campaign, agent)

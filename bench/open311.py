@@ -20,8 +20,6 @@ docs/benchmarks.md, with the machine's facts.
 import argparse
 import os
 import platform
-import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serve import environment, free_port  # noqa: E402
+
 REPORTS = 100_000
 MAP_REPORTS = 10_000
 CONNECTIONS = 20
@@ -45,33 +45,6 @@ done = function(summary, latency, requests)
     summary.errors.status, summary.duration))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(var_dir: Path, database_url: str | None) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "HTTPS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.serve_app.settings",
-        PYTHONPATH=str(ROOT),
-        TERRITORIA_VAR_DIR=str(var_dir),
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DEBUG="false",
-        LOG_LEVEL="ERROR",
-        SITE_URL="http://127.0.0.1",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
 
 
 def prepare() -> dict:

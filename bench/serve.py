@@ -59,7 +59,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def environment(var_dir: Path) -> dict[str, str]:
+def environment(var_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    """A throwaway instance's environment (also used by bench/open311.py and
+    bench/ballots.py): production settings, its own var dir, optionally a database."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -73,7 +75,10 @@ def environment(var_dir: Path) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         DEBUG="false",
         LOG_LEVEL="ERROR",
+        SITE_URL="http://127.0.0.1",
     )
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
