@@ -178,11 +178,9 @@ def roadmap_table(collectivite) -> Table:
 
 
 def _daily(collectivite, device_kind: str, quantity: int):
-    from territoria.sensors.models import DailyRollup
+    from territoria.sensors.links import daily_rollups
 
-    return DailyRollup.objects.filter(
-        device__collectivite=collectivite, device__kind=device_kind, quantity=quantity
-    )
+    return daily_rollups(collectivite, device_kind, quantity)
 
 
 def people_counts_table(collectivite) -> Table:

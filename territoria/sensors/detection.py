@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 import numpy as np
 
-from territoria.sensors import actions, leaks
+from territoria.sensors import actions, leaks, rollups
 from territoria.sensors.enums import AlertKind, DeviceKind, Quantity
 from territoria.sensors.models import MAIN_QUANTITY, Device
 from territoria.territories.models import Collectivite
@@ -201,6 +201,7 @@ def latest_values(
     collectivite, quantity: int, kinds, now, *, days: int = 2
 ) -> dict[int, tuple[int, float]]:
     """{device: (ts, value)} of the latest reading of `quantity` in the last days."""
+    rollups.ensure_fresh()
     marks = ",".join(["%s"] * len(kinds))
     latest: dict[int, tuple[int, float]] = {}
     for device_id, last_ts, last_value in _rows(
@@ -242,6 +243,7 @@ def bins_full(collectivite, now) -> list:
 
 def refresh_last_seen(collectivite) -> None:
     """Devices' last reading, from the daily rollups (one grouped query)."""
+    rollups.ensure_fresh()
     seen = {
         device_id: (last_ts, value)
         for device_id, last_ts, value in _rows(

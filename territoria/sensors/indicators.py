@@ -11,7 +11,7 @@ from django.utils import timezone
 
 import numpy as np
 
-from territoria.sensors import leaks
+from territoria.sensors import leaks, rollups
 from territoria.sensors.enums import DeviceKind, Quantity
 from territoria.sensors.models import Device
 
@@ -174,6 +174,7 @@ def air_quality(devices: list[Device], now=None) -> list[dict]:
     ids = [d.pk for d in devices]
     if not ids:
         return []
+    rollups.ensure_fresh()
     latest: dict = {}
     for device, quantity, last_ts, value in _rows(
         "SELECT device_id, quantity, last_ts, last_value FROM sensors_daily WHERE day >= %s "  # noqa: S608

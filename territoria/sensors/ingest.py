@@ -2,8 +2,9 @@
 
 `validate` checks a whole batch and names each bad item; `store` writes the good batch
 with bulk SQL (executemany on SQLite, COPY on PostgreSQL), skipping readings already
-stored (the key is (ts, device, quantity), so a replayed batch adds nothing), and
-updates the hourly and daily rollups from the new readings only.
+stored (the key is (ts, device, quantity), so a replayed batch adds nothing), updates
+the hourly rollups from the new readings only and marks their days for the daily
+rollups (`rollups.py`).
 """
 
 import contextlib
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 import numpy as np
 
-from territoria.sensors import units
+from territoria.sensors import rollups, units
 from territoria.sensors.models import Device, normalise_dev_eui
 
 FUTURE_TOLERANCE_S = 5 * 60
@@ -363,7 +364,7 @@ class Stored:
 
 
 def store(batch: Batch) -> Stored:
-    """Write the batch's new readings and roll them up, in one transaction."""
+    """Write the batch's new readings and their hourly rollups, in one transaction."""
     if not len(batch):
         return Stored(0, 0)
     if connection.vendor == "postgresql":
@@ -425,10 +426,8 @@ def _store_sqlite(batch: Batch) -> int:
     count = len(new)
     if count:
         sub = Batch(*(c[new] for c in (batch.device_ids, batch.quantities, batch.ts, batch.values)))
-        for table, width in (("sensors_hourly", 3600), ("sensors_daily", 86400)):
-            cursor.executemany(
-                _ROLLUP_SQLITE.format(table=table, bucket=_BUCKET[table]), _aggregate(sub, width)
-            )
+        cursor.executemany(_ROLLUP_SQLITE, _aggregate(sub, 3600))
+        cursor.executemany(rollups.PENDING_SQLITE, [(day,) for day in rollups.days_of(sub.ts)])
     return count
 
 
@@ -466,12 +465,10 @@ def _not_stored_sqlite(cursor, batch: Batch, keep):
     return keep[mask]
 
 
-_BUCKET = {"sensors_hourly": "hour", "sensors_daily": "day"}
-
 _ROLLUP_SQLITE = (
-    "INSERT INTO {table} ({bucket}, device_id, quantity, n, total, minimum, maximum, "
+    "INSERT INTO sensors_hourly (hour, device_id, quantity, n, total, minimum, maximum, "
     "last_ts, last_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT ({bucket}, device_id, quantity) DO UPDATE SET "
+    "ON CONFLICT (hour, device_id, quantity) DO UPDATE SET "
     "n = n + excluded.n, total = total + excluded.total, "
     "minimum = min(minimum, excluded.minimum), maximum = max(maximum, excluded.maximum), "
     "last_value = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last_value "
@@ -510,22 +507,20 @@ _INCOMING_PG = (
 )
 
 
-def _rollup_pg(table: str, bucket: str, width: int) -> str:
-    # Table and column names come from this module only, never from input.
-    return (
-        f"INSERT INTO {table} AS r ({bucket}, device_id, quantity, n, total, minimum, "  # noqa: S608
-        "maximum, last_ts, last_value) "
-        f"SELECT ts - ts % {width}, device_id, quantity, count(*), sum(value), min(value), "
-        "max(value), max(ts), (array_agg(value ORDER BY ts DESC))[1] FROM new "
-        "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
-        f"ON CONFLICT ({bucket}, device_id, quantity) DO UPDATE SET "
-        "n = r.n + excluded.n, total = r.total + excluded.total, "
-        "minimum = least(r.minimum, excluded.minimum), "
-        "maximum = greatest(r.maximum, excluded.maximum), "
-        "last_value = CASE WHEN excluded.last_ts >= r.last_ts THEN excluded.last_value "
-        "ELSE r.last_value END, last_ts = greatest(r.last_ts, excluded.last_ts) "
-        "RETURNING 1"
-    )
+_HOURLY_PG = (
+    "INSERT INTO sensors_hourly AS r (hour, device_id, quantity, n, total, minimum, "
+    "maximum, last_ts, last_value) "
+    "SELECT ts - ts % 3600, device_id, quantity, count(*), sum(value), min(value), "
+    "max(value), max(ts), (array_agg(value ORDER BY ts DESC))[1] FROM new "
+    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+    "ON CONFLICT (hour, device_id, quantity) DO UPDATE SET "
+    "n = r.n + excluded.n, total = r.total + excluded.total, "
+    "minimum = least(r.minimum, excluded.minimum), "
+    "maximum = greatest(r.maximum, excluded.maximum), "
+    "last_value = CASE WHEN excluded.last_ts >= r.last_ts THEN excluded.last_value "
+    "ELSE r.last_value END, last_ts = greatest(r.last_ts, excluded.last_ts) "
+    "RETURNING 1"
+)
 
 
 def _store_pg_sql(on_conflict: str) -> str:
@@ -534,8 +529,9 @@ def _store_pg_sql(on_conflict: str) -> str:
         "SELECT ts, device_id, quantity, value FROM sensors_incoming "
         f"ORDER BY ts, device_id, quantity {on_conflict} "
         "RETURNING ts, device_id, quantity, value), "
-        f"h AS ({_rollup_pg('sensors_hourly', 'hour', 3600)}), "
-        f"d AS ({_rollup_pg('sensors_daily', 'day', 86400)}) "
+        f"h AS ({_HOURLY_PG}), "
+        "d AS (INSERT INTO sensors_pending_day (day) "
+        "SELECT DISTINCT ts - ts % 86400 FROM new RETURNING 1) "
         "SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM h), (SELECT count(*) FROM d)"
     )
 

@@ -2,7 +2,9 @@
 
 - `measured_savings(collectivite)`: savings measured from sensor data for roadmap
   projects (baseline period against a current one), beside the planned savings;
-- `leak_savings(collectivite)`: water and money saved by the leaks found and closed.
+- `leak_savings(collectivite)`: water and money saved by the leaks found and closed;
+- `daily_rollups(collectivite, device_kind, quantity)`: the daily rollups of a kind of
+  device (open data).
 """
 
 import datetime
@@ -10,10 +12,10 @@ import datetime
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from territoria.sensors import units
+from territoria.sensors import rollups, units
 from territoria.sensors.actions import water_price
 from territoria.sensors.enums import AlertStatus, Quantity
-from territoria.sensors.models import Alert, SavingsMeasure
+from territoria.sensors.models import Alert, DailyRollup, SavingsMeasure
 
 DAY = 86400
 WATER = {Quantity.WATER_VOLUME, Quantity.WATER_INDEX}
@@ -56,6 +58,7 @@ def measured_savings(collectivite) -> list[dict]:
     `unit`), unit, saving_per_year_eur (None without a price), saving_percent,
     source (how it was measured and where the price comes from)."""
     result = []
+    rollups.ensure_fresh()
     for measure in SavingsMeasure.objects.of(collectivite).select_related("site"):
         baseline, baseline_days = _per_day(measure, measure.baseline_start, measure.baseline_end)
         current, current_days = _per_day(measure, measure.current_start, measure.current_end)
@@ -118,3 +121,12 @@ def leak_savings(collectivite, now=None) -> dict:
         "saved_m3_per_year": sum(a.yearly_saving_m3() for a in closed),
         "saved_eur_per_year": sum(a.yearly_saving_m3() * (a.price_per_m3 or 0) for a in closed),
     }
+
+
+def daily_rollups(collectivite, device_kind: str, quantity: int):
+    """The daily rollups (`DailyRollup` rows) of a collectivité's devices of one kind,
+    brought up to date first."""
+    rollups.ensure_fresh()
+    return DailyRollup.objects.filter(
+        device__collectivite=collectivite, device__kind=device_kind, quantity=quantity
+    )

@@ -1,5 +1,5 @@
-"""Background work of the sensors module: alert emails, the detectors every hour,
-the retention of raw readings every day."""
+"""Background work of the sensors module: alert emails, the daily rollups every
+minute, the detectors every hour, the retention of raw readings every day."""
 
 from datetime import timedelta
 
@@ -45,6 +45,15 @@ def notify_alert(alert_id: int) -> int:
     for email in emails:
         EmailMessage(subject, body, to=[email]).send()
     return len(emails)
+
+
+@every(timedelta(minutes=1))
+@task()
+def refresh_daily_rollups() -> int:
+    """The days touched by the ingestion since the last run get their daily rollups."""
+    from territoria.sensors import rollups
+
+    return rollups.refresh()
 
 
 @every(timedelta(hours=1))

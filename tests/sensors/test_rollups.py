@@ -6,7 +6,7 @@ from django.db import connection
 
 import pytest
 
-from territoria.sensors import ingest
+from territoria.sensors import ingest, links, rollups
 from territoria.sensors.formats import native
 
 T0 = 1741996800  # 2025-03-15T00:00:00Z
@@ -65,4 +65,20 @@ def test_rollups_equal_a_recomputation_after_shuffled_overlapping_batches(fleet)
             native({"quantity": "water_volume", "rows": [list(r) for r in overlap]}), directory
         )
     assert _rollup("sensors_hourly", "hour") == _expected(rows, 3600, directory)
+    assert rollups.refresh() == 3
     assert _rollup("sensors_daily", "day") == _expected(rows, 86400, directory)
+
+
+@pytest.mark.django_db
+def test_a_reader_of_daily_rollups_sees_a_late_reading_at_once(fleet):
+    """A reading for a day already rolled up shows in the daily totals read next."""
+    directory = ingest.device_directory(fleet.collectivite_id, fleet.pk)
+    rows = [["SAM-0042", T0 + 3600 * h, 10.0] for h in range(24)]
+    ingest.ingest(native({"quantity": "water_volume", "rows": rows}), directory)
+    rollups.refresh()
+    ingest.ingest(
+        native({"quantity": "water_volume", "rows": [["SAM-0042", T0 + 1800, 5.0]]}), directory
+    )
+    daily = links.daily_rollups(fleet.collectivite, "water_meter", 1)
+    assert [(d.day, d.n, d.total) for d in daily] == [(T0, 25, 245.0)]
+    assert not rollups.pending()
