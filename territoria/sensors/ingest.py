@@ -507,12 +507,7 @@ _INCOMING_PG = (
 )
 
 
-_HOURLY_PG = (
-    "INSERT INTO sensors_hourly AS r (hour, device_id, quantity, n, total, minimum, "
-    "maximum, last_ts, last_value) "
-    "SELECT ts - ts % 3600, device_id, quantity, count(*), sum(value), min(value), "
-    "max(value), max(ts), (array_agg(value ORDER BY ts DESC))[1] FROM new "
-    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 "
+_HOURLY_UPSERT_PG = (
     "ON CONFLICT (hour, device_id, quantity) DO UPDATE SET "
     "n = r.n + excluded.n, total = r.total + excluded.total, "
     "minimum = least(r.minimum, excluded.minimum), "
@@ -521,15 +516,30 @@ _HOURLY_PG = (
     "ELSE r.last_value END, last_ts = greatest(r.last_ts, excluded.last_ts) "
     "RETURNING 1"
 )
+_HOURLY_INTO_PG = (
+    "INSERT INTO sensors_hourly AS r (hour, device_id, quantity, n, total, minimum, "
+    "maximum, last_ts, last_value) "
+)
+# One reading per (hour, device, quantity) in the batch (hourly meters): each reading
+# is its own rollup row, no grouping needed.
+_HOURLY_SINGLE_PG = (
+    f"{_HOURLY_INTO_PG}SELECT ts - ts % 3600, device_id, quantity, 1, value, value, value, "  # noqa: S608
+    f"ts, value FROM new ORDER BY 1, 2, 3 {_HOURLY_UPSERT_PG}"
+)
+_HOURLY_GROUPED_PG = (
+    f"{_HOURLY_INTO_PG}SELECT ts - ts % 3600, device_id, quantity, count(*), sum(value), "  # noqa: S608
+    "min(value), max(value), max(ts), (array_agg(value ORDER BY ts DESC))[1] FROM new "
+    f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 {_HOURLY_UPSERT_PG}"
+)
 
 
-def _store_pg_sql(on_conflict: str) -> str:
+def _store_pg_sql(on_conflict: str, hourly: str) -> str:
     return (
         "WITH new AS (INSERT INTO sensors_reading (ts, device_id, quantity, value) "  # noqa: S608
         "SELECT ts, device_id, quantity, value FROM sensors_incoming "
         f"ORDER BY ts, device_id, quantity {on_conflict} "
         "RETURNING ts, device_id, quantity, value), "
-        f"h AS ({_HOURLY_PG}), "
+        f"h AS ({hourly}), "
         "d AS (INSERT INTO sensors_pending_day (day) "
         "SELECT DISTINCT ts - ts % 86400 FROM new RETURNING 1) "
         "SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM h), (SELECT count(*) FROM d)"
@@ -538,8 +548,14 @@ def _store_pg_sql(on_conflict: str) -> str:
 
 # Fresh readings (the usual case) take a plain insert, cheaper than ON CONFLICT's
 # speculative insertion; a batch with known readings falls back to DO NOTHING.
-_STORE_PG_FRESH = _store_pg_sql("")
-_STORE_PG = _store_pg_sql("ON CONFLICT DO NOTHING")
+_STORE_PG = {
+    (fresh, single): _store_pg_sql(
+        "" if fresh else "ON CONFLICT DO NOTHING",
+        _HOURLY_SINGLE_PG if single else _HOURLY_GROUPED_PG,
+    )
+    for fresh in (True, False)
+    for single in (True, False)
+}
 
 
 # COPY's binary form, built from the columns in one step: each row is its field count
@@ -579,14 +595,23 @@ def _store_pg_copy(cursor, batch: Batch) -> None:
         copy.write(_copy_binary(batch))
 
 
+def _one_per_hour(batch: Batch) -> bool:
+    """True when no two readings share an hour, a device and a quantity."""
+    hour = batch.ts - batch.ts % 3600
+    order = np.lexsort((batch.quantities, batch.device_ids, hour))
+    h, d, q = hour[order], batch.device_ids[order], batch.quantities[order]
+    return not ((h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])).any()
+
+
 def _store_postgresql(batch: Batch) -> int:
+    single = _one_per_hour(batch)
     with connection.cursor() as cursor:
         _store_pg_copy(cursor.cursor, batch)
         try:
             with transaction.atomic():
-                cursor.execute(_STORE_PG_FRESH)
+                cursor.execute(_STORE_PG[True, single])
         except IntegrityError:
-            cursor.execute(_STORE_PG)
+            cursor.execute(_STORE_PG[False, single])
         inserted = cursor.fetchone()[0]
         cursor.execute("TRUNCATE sensors_incoming")
     return inserted
