@@ -32,6 +32,7 @@ from territoria.reports.models import (
     Support,
     Update,
     hash_secret,
+    reports_changed,
 )
 from territoria.reports.photos import MAX_PHOTOS, PhotoError, clean_photo
 from territoria.territories.enums import CollectiviteKind
@@ -273,6 +274,7 @@ def submit_report(sub: Submission) -> Report:
                 f"{report.pk}-{order}.jpg", ContentFile(photo.thumbnail), save=False
             )
             item.save()
+        reports_changed(report)
         audit.record(
             user,
             "reports.submit",
@@ -318,6 +320,7 @@ def confirm_report(token: str) -> Report:
             publication=Publication.PUBLISHED, confirmed_at=timezone.now()
         )
         if updated:
+            reports_changed(report)
             audit.record(None, "reports.confirm", collectivite=report.collectivite, obj=report)
     report.refresh_from_db()
     return report
@@ -347,6 +350,7 @@ def add_support(report: Report, *, email: str, ip: str = "") -> bool:
         )
         if created:
             Report.objects.filter(pk=report.pk).update(supporters=F("supporters") + 1)
+            reports_changed(report)
     report.refresh_from_db(fields=["supporters"])
     return created
 
@@ -385,6 +389,7 @@ def reopen_by_reporter(token: str, text: str) -> Report:
             status_before=before,
             status_after=Status.ACKNOWLEDGED,
         )
+        reports_changed(report)
         audit.record(None, "reports.reopen", collectivite=report.collectivite, obj=report)
     return report
 
@@ -416,4 +421,6 @@ def purge_personal_data(now=None) -> int:
             personal_data_purged_at=now,
         )
         Support.objects.filter(report_id__in=ids).update(ip_hash="")
+        pairs = set(Report.objects.filter(pk__in=ids).values_list("collectivite_id", "commune_id"))
+        ReportZone.objects.listing([o for o, _c in pairs], [c for _o, c in pairs if c]).changed()
     return count

@@ -23,6 +23,7 @@ from territoria.reports.enums import (
 from territoria.reports.models import (
     Report,
     Update,
+    reports_changed,
 )
 
 
@@ -56,6 +57,7 @@ def _write_update(report, actor, *, text, is_public, status=None) -> Update:
         status_after=status or "",
         created_at=now,
     )
+    reports_changed(report)
     if is_public and report.reporter_email:
         transaction.on_commit(partial(tasks.send_update_email.enqueue, update.pk))
     return update
@@ -147,6 +149,7 @@ def mark_duplicate(report: Report, actor, original_id) -> Update:
             status=Status.DUPLICATE,
         )
         Report.objects.filter(pk=original.pk).update(supporters=F("supporters") + 1)
+        reports_changed(original)
         audit.record(
             actor,
             "reports.duplicate",
@@ -175,6 +178,7 @@ def assign(report: Report, actor, assignee) -> None:
         report.assignee = assignee
         report.updated_at = timezone.now()
         report.save(update_fields=["assignee", "updated_at"])
+        reports_changed(report)
         audit.record(
             actor,
             "reports.assign",
@@ -192,6 +196,7 @@ def set_publication(report: Report, actor, publication: str) -> None:
     with transaction.atomic():
         report.publication = publication
         report.save(update_fields=["publication"])
+        reports_changed(report)
         audit.record(
             actor,
             "reports.publication",

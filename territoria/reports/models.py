@@ -69,10 +69,46 @@ def _staff_abilities(user, collectivite) -> dict[str, bool]:
     }
 
 
+def new_version() -> str:
+    """A random token rather than a counter: a restored backup or a new database never
+    repeats a version that named other content."""
+    return secrets.token_hex(8)
+
+
+class ReportZoneQuerySet(TenantQuerySet):
+    def listing(self, owner_ids, commune_ids):
+        """The zones of the jurisdictions whose public lists show reports of these
+        owners made in these communes (a commune lists what its EPCI handles in it)."""
+        return self.filter(
+            Q(collectivite_id__in=set(owner_ids)) | Q(collectivite__commune_id__in=set(commune_ids))
+        )
+
+    def offering(self, collectivite):
+        """The zones of the jurisdictions that list this collectivité's categories: its
+        own, and for an EPCI those of its member communes."""
+        condition = Q(collectivite=collectivite)
+        if collectivite.epci_id:
+            condition |= Q(collectivite__commune__epci_id=collectivite.epci_id)
+        return self.filter(condition)
+
+    def changed(self) -> int:
+        """Give these jurisdictions a new version of their public lists (Open311)."""
+        return self.update(version=new_version())
+
+
+def reports_changed(*reports) -> None:
+    """Call after any write to reports (in its transaction, after the write): the cached
+    public lists that may show them are never served again."""
+    ReportZone.objects.listing(
+        [report.collectivite_id for report in reports],
+        [report.commune_id for report in reports if report.commune_id],
+    ).changed()
+
+
 class ReportZone(TenantModel):
     """The area a collectivité takes reports for. The COG carries no geometry, so an
     admin sets a bounding box (docs/reports.md); its centre places reports typed
-    without the map."""
+    without the map. `version` changes with every write to the reports it lists."""
 
     collectivite = models.OneToOneField(
         Collectivite, models.CASCADE, related_name="report_zone", verbose_name=_("collectivité")
@@ -82,6 +118,9 @@ class ReportZone(TenantModel):
     north = models.FloatField(_("latitude nord"))
     east = models.FloatField(_("longitude est"))
     is_open = models.BooleanField(_("signalements ouverts"), default=True)
+    version = models.CharField(max_length=16, default=new_version, editable=False)
+
+    objects = ReportZoneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("zone des signalements")

@@ -5,7 +5,14 @@ import io
 from PIL import Image
 
 from territoria.reports.enums import Datatype, Publication, Source, Status
-from territoria.reports.models import Category, Question, Report, ReportZone, Service
+from territoria.reports.models import (
+    Category,
+    Question,
+    Report,
+    ReportZone,
+    Service,
+    reports_changed,
+)
 
 # Saint-Amand-Montrond and Niort, roughly.
 SAINT_AMAND = (46.7227, 2.5050)
@@ -46,7 +53,7 @@ def make_report(category, *, at=SAINT_AMAND, commune=None, **extra) -> Report:
     extra.setdefault("reporter_phone", "06 12 34 56 78")
     if commune is None:
         commune = category.collectivite.commune  # None for an EPCI
-    return Report.objects.create(
+    report = Report.objects.create(
         collectivite=category.collectivite,
         category=category,
         service=category.service,
@@ -55,6 +62,8 @@ def make_report(category, *, at=SAINT_AMAND, commune=None, **extra) -> Report:
         longitude=at[1],
         **extra,
     )
+    reports_changed(report)  # as every write of the app does
+    return report
 
 
 def image_bytes(fmt="JPEG", size=(64, 48), *, exif_gps=False) -> bytes:
