@@ -371,8 +371,9 @@ def store(batch: Batch) -> Stored:
         with transaction.atomic():
             inserted = _store_postgresql(batch)
     else:
+        writes = _writes(batch, _first_of_each_key(batch))
         with _sqlite_writer(), transaction.atomic():
-            inserted = _store_sqlite(batch)
+            inserted = _store_sqlite(batch, writes)
     return Stored(len(batch), inserted)
 
 
@@ -396,39 +397,51 @@ def _sqlite_writer():
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _rows(batch: Batch, keep=None):
+def _rows(batch: Batch) -> list[tuple]:
     cols = (batch.ts, batch.device_ids, batch.quantities, batch.values)
-    if keep is not None:
-        cols = tuple(c[keep] for c in cols)
-    return zip(*(c.tolist() for c in cols), strict=True)
+    return list(zip(*(c.tolist() for c in cols), strict=True))
 
 
 INSERT_SQLITE = "INSERT INTO sensors_reading (ts, device_id, quantity, value) VALUES (?, ?, ?, ?)"
 
 
-def _store_sqlite(batch: Batch) -> int:
+@dataclass
+class _Writes:
+    """The rows a batch adds (readings, hourly rollups, days to roll up), computed
+    before the SQLite writer's lock is taken so that its holder only writes."""
+
+    keep: np.ndarray
+    readings: list
+    hourly: list
+    days: list
+
+
+def _writes(batch: Batch, keep) -> _Writes:
+    sub = Batch(*(c[keep] for c in (batch.device_ids, batch.quantities, batch.ts, batch.values)))
+    return _Writes(
+        keep,
+        _rows(sub),
+        _aggregate(sub, 3600),
+        [(day,) for day in rollups.days_of(sub.ts)],
+    )
+
+
+def _store_sqlite(batch: Batch, writes: _Writes) -> int:
     connection.ensure_connection()
-    raw = connection.connection
-    cursor = raw.cursor()
-    keep = _first_of_each_key(batch)
-    rows = _rows(batch, keep)
+    cursor = connection.connection.cursor()
     try:
         # Fresh data (the usual case): one plain executemany inside a savepoint.
         with transaction.atomic():
-            cursor.executemany(INSERT_SQLITE, rows)
-        new = keep
+            cursor.executemany(INSERT_SQLITE, writes.readings)
     except (IntegrityError, connection.Database.IntegrityError):
-        new = _not_stored_sqlite(cursor, batch, keep)
-        if new is not None and len(new):
-            cursor.executemany(INSERT_SQLITE, _rows(batch, new))
-    if new is None:
-        new = np.arange(len(batch))
-    count = len(new)
-    if count:
-        sub = Batch(*(c[new] for c in (batch.device_ids, batch.quantities, batch.ts, batch.values)))
-        cursor.executemany(_ROLLUP_SQLITE, _aggregate(sub, 3600))
-        cursor.executemany(rollups.PENDING_SQLITE, [(day,) for day in rollups.days_of(sub.ts)])
-    return count
+        new = _not_stored_sqlite(cursor, batch, writes.keep)
+        if not len(new):
+            return 0
+        writes = _writes(batch, new)
+        cursor.executemany(INSERT_SQLITE, writes.readings)
+    cursor.executemany(_ROLLUP_SQLITE, writes.hourly)
+    cursor.executemany(rollups.PENDING_SQLITE, writes.days)
+    return len(writes.keep)
 
 
 def _first_of_each_key(batch: Batch):
