@@ -1,22 +1,26 @@
 """Leak detection quality on synthetic scenarios with known leaks.
 
-    .venv/bin/python bench/leaks.py [--meters 2000] [--days 90] [--districts 12]
+    .venv/bin/python bench/leaks.py [--meters 2000] [--days 90] [--districts 24]
 
 1. Customer meters: `--meters` households × `--days` of hourly volumes
    (territoria/sensors/simulator.py), 10 % of them with a constant leak of 2–20 L/h
    starting at a random hour. Rule (a), evaluated once a day on the previous
    24 hours: precision, recall, F1, detection delay, € score.
 2. Districts: `--districts` WNTR simulations of Net3 over 60 days with the day's
-   demand varying (σ = 2 %), half of them with one network leak of 3 %, 5 %, 10 % or
-   20 % of the night flow starting on day 30–45; rule (b) (MNF > 1.1 × min of 10
-   previous nights) and a CUSUM on MNF: detections, delays, false alarms per district
-   and month, € score.
+   demand varying (σ = 2 %), each run without and with one network leak of 3 %, 5 %,
+   10 % or 20 % of the night flow (sizes taking turns) starting on day 30–45; rule (b)
+   (MNF > 1.1 × min of 10 previous nights), rule (b2) (MNF significantly above the
+   median of the 14 previous nights) and a CUSUM on MNF: detections within 48 h and
+   7 days, delays, false alarms per district and month (leak-free runs), € score.
+   Simulations are cached under var/cache/bench-leaks/ (they are deterministic).
 
 BattLeDIM-style score: a leak found earns the water it would still have lost until
 the end of the period × €/m³; each false alarm costs €500 (crew sent for nothing).
 """
 
 import argparse
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -83,75 +87,204 @@ def customer_bench(meters: int, days: int, seed: int) -> dict:
     }
 
 
-def district_bench(districts: int, days: int, seed: int) -> dict:
+FRACTIONS = (0.03, 0.05, 0.10, 0.20)
+CACHE = Path(__file__).resolve().parent.parent / "var" / "cache" / "bench-leaks"
+
+
+def district_scenario(days: int, seed: int, plan: list[dict]) -> dict:
+    """One district simulated without and with its leak (same demands). The simulation
+    is deterministic, so it is cached under var/cache/, keyed by its inputs, the WNTR
+    version and the simulator's source."""
+    import wntr
+
+    key = hashlib.sha256(
+        json.dumps(
+            [days, seed, plan, wntr.__version__, Path(simulator.__file__).read_text()]
+        ).encode()
+    ).hexdigest()[:20]
+    path = CACHE / f"district-{key}.npz"
+    if path.exists():
+        with np.load(path) as data:
+            return {
+                "flow": data["flow"],
+                "leak_flow": data["leak_flow"],
+                "baseline": data["baseline"],
+                "truth": json.loads(str(data["truth"])),
+                "cached": True,
+            }
+    if plan:
+        flow, leak_flow, truth, baseline = simulator.district_flows(
+            days, seed=seed, leaks=plan, baseline_too=True
+        )
+    else:
+        flow, leak_flow, truth = simulator.district_flows(days, seed=seed)
+        baseline = flow
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, flow=flow, leak_flow=leak_flow, baseline=baseline, truth=json.dumps(truth))
+    return {
+        "flow": flow,
+        "leak_flow": leak_flow,
+        "baseline": baseline,
+        "truth": truth,
+        "cached": False,
+    }
+
+
+def district_scenarios(districts: int, days: int, seed: int) -> tuple[list[dict], float]:
+    """`districts` leaks, sizes taking turns among FRACTIONS, each starting at a random
+    hour of days 30–45."""
     rng = np.random.default_rng(seed)
-    fractions = [0.03, 0.05, 0.10, 0.20]
     rows = []
     t0 = time.perf_counter()
     for d in range(districts):
-        leaky = d % 2 == 1
-        plan = []
-        if leaky:
-            start_day = int(rng.integers(30, 46))
-            plan = [
-                {
-                    "start_hour": start_day * 24 + int(rng.integers(24)),
-                    "fraction": fractions[(d // 2) % 4],
-                }
-            ]
-        flow, leak_flow, truth = simulator.district_flows(days, seed=seed * 100 + d, leaks=plan)
-        grid = flow.reshape(days, 24)
-        mnf = leaks.night_minimum(grid)
-        rows.append({"mnf": mnf, "truth": truth, "leak_flow": leak_flow, "plan": plan})
-    simulated = time.perf_counter() - t0
-    out = {"districts": districts, "days": days, "simulate_s": round(simulated, 1), "methods": {}}
-    for method, detect in (
-        ("MNF > 1.1 × min(10 nuits)", lambda m: leaks.mnf_alarms(m, window=10, gamma=0.1)),
-        ("CUSUM sur MNF (k=0.5, h=4)", lambda m: leaks.mnf_cusum(m, window=10, floor=0.02)),
-    ):
+        start_day = int(rng.integers(30, 46))
+        plan = [
+            {
+                "start_hour": start_day * 24 + int(rng.integers(24)),
+                "fraction": FRACTIONS[d % len(FRACTIONS)],
+            }
+        ]
+        scenario = district_scenario(days, seed * 100 + d, plan)
+        scenario["plan"] = plan
+        rows.append(scenario)
+    return rows, time.perf_counter() - t0
+
+
+DISTRICT_METHODS = {
+    "règle (b) : MNF > 1,1 × min des 10 nuits": lambda m: leaks.mnf_alarms(m, window=10, gamma=0.1),
+    "règle (b2) : écart significatif à la médiane des 14 nuits": lambda m: leaks.mnf_significant(m)[
+        0
+    ],
+    "CUSUM sur le MNF (k = 0,5, h = 4)": lambda m: leaks.mnf_cusum(m, window=10, floor=0.02),
+    "alertes de l'application : (b) ou (b2)": lambda m: (
+        leaks.mnf_alarms(m, window=10, gamma=0.1) | leaks.mnf_significant(m)[0]
+    ),
+}
+
+
+def _significant(mnf, **options):
+    return leaks.mnf_significant(mnf, **options)[0]
+
+
+# Thresholds of rule (b2) around the chosen one (2.75), for the calibration table.
+CALIBRATION_METHODS = {
+    **DISTRICT_METHODS,
+    **{
+        f"règle (b2), seuil deux nuits {two}": functools.partial(_significant, two_nights=two)
+        for two in (2.5, 3.0)
+    },
+}
+WARM_UP_NIGHTS = 14  # every method has its baseline from then on
+
+
+def district_bench(districts: int, days: int, seed: int) -> dict:
+    """Each district is simulated twice with the same demands: without a leak (false
+    alarms are counted there, over every night after the warm-up) and with its leak
+    (detections: the first alarm starting within 7 days of the leak's start)."""
+    rows, simulated = district_scenarios(districts, days, seed)
+    out = {
+        "districts": districts,
+        "days": days,
+        "simulate_s": round(simulated, 1),
+        "from_cache": sum(row["cached"] for row in rows),
+        "methods": {},
+    }
+    months = districts * (days - WARM_UP_NIGHTS) / 30.4
+    period_end = START + days * DAY
+    for method, detect in DISTRICT_METHODS.items():
         per_size: dict = {}
-        false_alarms = 0
-        euros = 0.0
+        false_alarms, euros = 0, 0.0
         for row in rows:
-            alarms = detect(row["mnf"])
+            quiet = detect(leaks.night_minimum(row["baseline"].reshape(days, 24)))
+            quiet[:WARM_UP_NIGHTS] = False
+            false_alarms += len(leaks.first_alarms(quiet))
+            alarms = detect(leaks.night_minimum(row["flow"].reshape(days, 24)))
+            # Night d is known once its 02:00–04:00 window is over.
             starts = [START + day * DAY + 4 * HOUR for day in leaks.first_alarms(alarms)]
-            truth = []
-            for plan, t in zip(row["plan"], row["truth"], strict=True):
-                start = START + plan["start_hour"] * HOUR
-                flow_m3h = float(np.median(row["leak_flow"][plan["start_hour"] :]))
-                truth.append(
-                    {
-                        "start": start,
-                        "end": START + days * DAY,
-                        "m3_per_hour": flow_m3h,
-                        "fraction": t["fraction"],
-                    }
-                )
-            matched = leaks.match_events(truth, starts, tolerance_s=7 * DAY)
-            score = leaks.scores(
-                matched, len(truth), price_per_m3=NETWORK_PRICE, period_end=START + days * DAY
-            )
-            euros += score["euros"]
-            false_alarms += score["fp"]
-            for leak in truth:
-                size = f"{leak['fraction']:.0%}"
-                hit = next((t for lk, t in matched["hits"] if lk is leak), None)
-                per_size.setdefault(size, []).append(
-                    None if hit is None else (hit - leak["start"]) / 3600
-                )
-        months = len(rows) * days / 30.4
+            plan, truth = row["plan"][0], row["truth"][0]
+            leak = {
+                "start": START + plan["start_hour"] * HOUR,
+                "end": period_end,
+                "m3_per_hour": float(np.median(row["leak_flow"][plan["start_hour"] :])),
+            }
+            matched = leaks.match_events([leak], starts, tolerance_s=7 * DAY)
+            # False alarms before the leak are those of the leak-free twin: not twice.
+            matched["false"] = []
+            euros += leaks.scores(matched, 1, price_per_m3=NETWORK_PRICE, period_end=period_end)[
+                "euros"
+            ]
+            delay = (matched["hits"][0][1] - leak["start"]) / 3600 if matched["hits"] else None
+            per_size.setdefault(f"{truth['fraction']:.0%}", []).append(delay)
+        euros -= 500 * false_alarms
+        by_size = {}
+        for size, delays in sorted(per_size.items(), key=lambda item: float(item[0][:-1])):
+            found = sorted(d for d in delays if d is not None)
+            by_size[size] = {
+                "leaks": len(delays),
+                "within_48h": sum(d <= 48 for d in found),
+                "within_7_days": len(found),
+                "delay_h_median": round(float(np.median(found)), 1) if found else None,
+                "delay_h_max": round(max(found), 1) if found else None,
+                "delays_h": [None if d is None else round(d, 1) for d in delays],
+            }
         out["methods"][method] = {
-            "by_leak_size": {
-                size: {
-                    "found": sum(d is not None for d in delays),
-                    "of": len(delays),
-                    "delays_h": [None if d is None else round(d, 1) for d in delays],
-                }
-                for size, delays in sorted(per_size.items())
-            },
+            "by_leak_size": by_size,
             "false_alarms": false_alarms,
+            "leak_free_district_months": round(months, 1),
             "false_alarms_per_district_month": round(false_alarms / months, 3),
             "euros": round(euros, 0),
+        }
+    return out
+
+
+def calibration_bench(years: int, seed: int, leaks_per_size: int) -> dict:
+    """Leak-free WNTR years of Net3 (cached): false alarms per month of each method;
+    then constant steps of 3–20 % of the median night flow added to those nights at
+    random hours (a leak at night pressure), detections within 48 h."""
+    days = 365
+    t0 = time.perf_counter()
+    nights = []
+    for y in range(years):
+        scenario = district_scenario(days, 9001 + seed * 100 + y, [])
+        nights.append(leaks.night_minimum(scenario["baseline"].reshape(days, 24)))
+    simulated = time.perf_counter() - t0
+    spread = [float(np.std(np.diff(np.log(m))) / np.sqrt(2)) for m in nights]
+    months = sum(len(m) - 30 for m in nights) / 30.4
+    out = {
+        "years": years,
+        "simulate_s": round(simulated, 1),
+        "night_noise_sd": [round(x, 4) for x in spread],
+        "leak_free_district_months": round(months, 1),
+        "leaks_per_size": leaks_per_size,
+        "methods": {},
+    }
+    for method, detect in CALIBRATION_METHODS.items():
+        false_alarms = 0
+        for m in nights:
+            alarms = detect(m)
+            alarms[:30] = False
+            false_alarms += len(leaks.first_alarms(alarms))
+        rng = np.random.default_rng(seed)
+        by_size = {}
+        for fraction in FRACTIONS:
+            delays = []
+            for i in range(leaks_per_size):
+                m = nights[i % years].copy()
+                day, hour = int(rng.integers(32, days - 10)), int(rng.integers(24))
+                first = day if hour <= 2 else day + 1
+                m[first:] += fraction * np.median(m[day - 14 : day])
+                found = [d for d in leaks.first_alarms(detect(m)) if first <= d < first + 7]
+                delays.append(found[0] * 24 + 4 - (day * 24 + hour) if found else None)
+            hits = sorted(d for d in delays if d is not None)
+            by_size[f"{fraction:.0%}"] = {
+                "within_48h": round(sum(d <= 48 for d in hits) / leaks_per_size, 3),
+                "within_7_days": round(len(hits) / leaks_per_size, 3),
+                "delay_h_median": float(np.median(hits)) if hits else None,
+            }
+        out["methods"][method] = {
+            "false_alarms": false_alarms,
+            "false_alarms_per_district_month": round(false_alarms / months, 3),
+            "by_leak_size": by_size,
         }
     return out
 
@@ -265,9 +398,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meters", type=int, default=2000)
     parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--districts", type=int, default=16)
+    parser.add_argument("--districts", type=int, default=24)
     parser.add_argument("--district-days", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--calibration-years", type=int, default=2)
+    parser.add_argument("--calibration-leaks", type=int, default=200)
     parser.add_argument("--json", help="write the results to this file")
     parser.add_argument("--pg", help="PostgreSQL URL: also run rule (a) at scale there")
     parser.add_argument("--scale-meters", type=int, default=10_000)
@@ -281,15 +416,24 @@ def main() -> int:
         "nproc": os.cpu_count(),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "loadavg_before": Path("/proc/loadavg").read_text().split()[:3],
     }
     customer = customer_bench(args.meters, args.days, args.seed)
     print(json.dumps({"machine": facts, "customer": customer}, indent=1, ensure_ascii=False))
     district = district_bench(args.districts, args.district_days, args.seed)
     print(json.dumps({"district": district}, indent=1, ensure_ascii=False))
+    calibration = calibration_bench(args.calibration_years, args.seed, args.calibration_leaks)
+    facts["loadavg_after"] = Path("/proc/loadavg").read_text().split()[:3]
+    print(json.dumps({"calibration": calibration, "machine": facts}, indent=1, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(
             json.dumps(
-                {"machine": facts, "customer": customer, "district": district},
+                {
+                    "machine": facts,
+                    "customer": customer,
+                    "district": district,
+                    "calibration": calibration,
+                },
                 indent=1,
                 ensure_ascii=False,
             )

@@ -22,6 +22,7 @@ DAY = 86400
 BIN_THRESHOLD = 80.0
 MNF_WINDOW = 10
 MNF_GAMMA = 0.1
+SIGNIFICANT_WINDOW = 14
 
 
 def _rows(sql: str, params) -> list[tuple]:
@@ -51,7 +52,14 @@ def run(collectivite, now=None) -> list:
     now = now or timezone.now()
     refresh_last_seen(collectivite)
     opened = []
-    for detector in (continuous_flow, night_flow, bins_full, silent_devices, thresholds):
+    for detector in (
+        continuous_flow,
+        night_flow,
+        night_flow_significant,
+        bins_full,
+        silent_devices,
+        thresholds,
+    ):
         opened += [alert for alert in detector(collectivite, now) if alert is not None]
     return opened
 
@@ -134,10 +142,8 @@ def _local_grid(rows, now, days: int):
     return grids, first_day
 
 
-def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list:
-    """Rule (b): district flow meters whose minimum night flow of the last night is more
-    than γ above the minimum of the previous `window` nights."""
-    days = window + 8
+def _night_grids(collectivite, now, days: int):
+    """District flow meters' hourly mean flow as [days, 24] local grids."""
     rows = _rows(
         "SELECT device_id, hour, total / n FROM sensors_hourly WHERE hour >= %s "  # noqa: S608
         f"AND quantity = %s AND device_id IN ({_DEVICES_OF})",
@@ -148,12 +154,25 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
             DeviceKind.FLOW_METER,
         ],
     )
-    grids, first_day = _local_grid(rows, now, days)
+    return _local_grid(rows, now, days)
+
+
+def _night_start(first_day, day: int) -> datetime.datetime:
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(
+        first_day + datetime.timedelta(days=day), datetime.time(2), tzinfo=tz
+    )
+
+
+def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list:
+    """Rule (b): district flow meters whose minimum night flow of the last night is more
+    than γ above the minimum of the previous `window` nights."""
+    days = window + 8
+    grids, first_day = _night_grids(collectivite, now, days)
     if not grids:
         return []
     price, source = actions.water_price(collectivite, network=True)
     devices = Device.objects.select_related("site").in_bulk(list(grids))
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     opened = []
     for device_id, grid in grids.items():
         mnf = leaks.night_minimum(grid)
@@ -165,8 +184,6 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
         while start > 0 and alarms[start - 1]:
             start -= 1
         excess = leaks.mnf_excess(mnf, start, window=window)
-        day = first_day + datetime.timedelta(days=start)
-        started = datetime.datetime.combine(day, datetime.time(2), tzinfo=tz)
         device = devices[device_id]
         place = device.site.name if device.site else device.name
         opened.append(
@@ -188,7 +205,61 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
                 },
                 severity=excess,
                 severity_unit="m³/h",
-                started_at=started,
+                started_at=_night_start(first_day, start),
+                leak_m3_per_hour=excess,
+                price_per_m3=price,
+                price_source=source,
+            )
+        )
+    return opened
+
+
+def night_flow_significant(collectivite, now, *, window=SIGNIFICANT_WINDOW) -> list:
+    """Rule (b2): district flow meters whose minimum night flow stands significantly
+    above the median of the previous nights, for the night's own noise: far above on
+    the last night, or clearly above on the last two. Same alert kind as rule (b): one
+    leak, one alert, whichever rule sees it first."""
+    days = window + 8
+    grids, first_day = _night_grids(collectivite, now, days)
+    if not grids:
+        return []
+    price, source = actions.water_price(collectivite, network=True)
+    devices = Device.objects.select_related("site").in_bulk(list(grids))
+    opened = []
+    for device_id, grid in grids.items():
+        mnf = leaks.night_minimum(grid)
+        alarms, onset = leaks.mnf_significant(mnf, window=window)
+        last = days - 1
+        if not alarms[last]:
+            continue
+        start, median, excess = leaks.mnf_significant_event(mnf, alarms, onset, last, window=window)
+        device = devices[device_id]
+        place = device.site.name if device.site else device.name
+        nights = last - start + 1
+        opened.append(
+            actions.open_alert(
+                collectivite,
+                kind=AlertKind.NIGHT_FLOW,
+                device=device,
+                site=device.site,
+                title=_("Fuite probable, %(place)s : +%(flow).1f m³/h la nuit")
+                % {"place": place, "flow": excess},
+                detail=_(
+                    "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h depuis %(nights)s "
+                    "nuit(s), %(pct).1f %% au-dessus de la médiane des %(w)s nuits "
+                    "précédentes (%(median).1f m³/h) ; un écart que les variations "
+                    "ordinaires de ces nuits n'expliquent pas."
+                )
+                % {
+                    "mnf": float(np.nanmedian(mnf[start:])),
+                    "nights": nights,
+                    "pct": 100 * excess / max(median, 1e-9),
+                    "w": window,
+                    "median": median,
+                },
+                severity=excess,
+                severity_unit="m³/h",
+                started_at=_night_start(first_day, start),
                 leak_m3_per_hour=excess,
                 price_per_m3=price,
                 price_source=source,

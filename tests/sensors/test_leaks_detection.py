@@ -63,6 +63,9 @@ def test_scores_count_hits_false_alarms_and_euros():
     assert score["delay_hours_median"] == 10.0
 
 
+# WNTR fits Net3's three-point pump curves with three parameters; scipy's warning about
+# the fit's covariance is harmless and comes or not depending on test order.
+@pytest.mark.filterwarnings("ignore::scipy.optimize.OptimizeWarning")
 def test_wntr_network_leak_raises_the_night_flow():
     """A WNTR leak sized at 20 % of night flow raises the simulated MNF by about that
     much and the MNF rule catches it the first night."""
