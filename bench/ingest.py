@@ -236,6 +236,11 @@ def _send_http(session, target, extra, body):
     return session
 
 
+def hourly_rows(rows):
+    """The hourly rollup row of each reading (one reading per device and hour)."""
+    return [(t - t % 3600, d, q, 1, v, v, v, t, v) for t, d, q, v in rows]
+
+
 def _send_sqlite(session, target, extra, rows):
     if session is None:
         db = sqlite3.connect(target, isolation_level=None, timeout=60)
@@ -247,6 +252,10 @@ def _send_sqlite(session, target, extra, rows):
         f"INSERT INTO {extra.get('table', 'sensors_reading')} VALUES (?, ?, ?, ?)",  # noqa: S608
         rows,
     )
+    if extra.get("hourly"):
+        session.executemany(
+            "INSERT INTO sensors_hourly VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", hourly_rows(rows)
+        )
     session.execute("COMMIT")
     return session
 
@@ -261,6 +270,9 @@ def _send_pg(session, target, extra, rows):
         table = extra.get("table", "sensors_reading")
         with cursor.copy(f"COPY {table} (ts, device_id, quantity, value) FROM STDIN") as copy:
             copy.write(lines)
+        if extra.get("hourly"):
+            with cursor.copy("COPY sensors_hourly FROM STDIN") as copy:
+                copy.write("".join("\t".join(map(repr, r)) + "\n" for r in hourly_rows(rows)))
     session.commit()
     return session
 
@@ -368,6 +380,12 @@ def run_sqlite(args, template: Path, info: dict, results: dict) -> None:
         assert sqlite_count(raw) == args.readings
         results["sqlite_raw"] = round(rate)
         print(f"SQLite raw executemany into sensors_reading: {rate:,.0f} readings/s", flush=True)
+        # The least any ingestion keeping hourly rollups writes: a reading and its row.
+        both = Path(tmp) / "raw-hourly.sqlite3"
+        shutil.copy(template / "territoria.sqlite3", both)
+        rate = run_clients("sqlite", str(both), **_sizes(args), extra=info | {"hourly": True})
+        results["sqlite_raw_hourly"] = round(rate)
+        print(f"SQLite raw executemany, readings + hourly rows: {rate:,.0f} readings/s", flush=True)
 
 
 def run_layouts(args, results: dict) -> None:
@@ -421,6 +439,12 @@ def run_postgresql(args, info: dict, results: dict, var: Path) -> None:
     assert pg_exec(args.pg, "SELECT COUNT(*) FROM sensors_reading", fetch=True)[0] == args.readings
     results["postgresql_raw"] = round(rate)
     print(f"PostgreSQL raw COPY into sensors_reading: {rate:,.0f} readings/s", flush=True)
+    pg_reset(args.pg)
+    rate = run_clients(
+        "postgresql", args.pg, **_sizes(args), extra=info | {"hourly": True},
+    )  # fmt: skip
+    results["postgresql_raw_hourly"] = round(rate)
+    print(f"PostgreSQL raw COPY, readings + hourly rows: {rate:,.0f} readings/s", flush=True)
     pg_reset(args.pg)
 
 
@@ -555,6 +579,11 @@ def main() -> int:
         api, raw = results.get(f"{db}_api"), results.get(f"{db}_raw")
         if api and raw:
             results[f"{db}_ratio"] = {k: round(v / raw, 2) for k, v in api.items()}
+            both = results.get(f"{db}_raw_hourly")
+            if both:
+                results[f"{db}_ratio_to_raw_hourly"] = {
+                    k: round(v / both, 2) for k, v in api.items()
+                }
     print(json.dumps(results, indent=1), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
