@@ -225,11 +225,25 @@ class FilterForm(forms.Form):
         label=_("Jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     commune = forms.CharField(label=_("Commune ou adresse"), required=False, max_length=100)
+    # The map's visible box, "west,south,east,north" (set by "Limiter à la zone affichée").
+    bbox = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, categories, agents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["assignee"].queryset = agents
+
+    def clean_bbox(self):
+        value = self.cleaned_data["bbox"].strip()
+        if not value:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in value.split(","))
+        except ValueError:
+            raise forms.ValidationError(_("Zone de la carte non valide.")) from None
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            raise forms.ValidationError(_("Zone de la carte non valide."))
+        return (west, south, east, north)
 
 
 class ClientApplicationForm(forms.Form):
@@ -279,3 +293,123 @@ class CategoryForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not is_epci:
             del self.fields["epci_competence"]
+
+
+LIST_DATATYPES = {Datatype.SINGLEVALUELIST, Datatype.MULTIVALUELIST}
+
+
+class QuestionForm(forms.Form):
+    """One extra question of a category; its place in the list gives its order."""
+
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    label = forms.CharField(label=_("Question"), max_length=200)
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=60,
+        help_text=_("Lettres, chiffres et tirets : le nom de la réponse dans l'API Open311."),
+    )
+    help_text = forms.CharField(label=_("Aide"), max_length=200, required=False)
+    datatype = forms.ChoiceField(
+        label=_("Type de réponse"), choices=Datatype.choices, initial=Datatype.STRING
+    )
+    required = forms.BooleanField(label=_("Obligatoire"), required=False)
+    choices = forms.CharField(
+        label=_("Réponses proposées"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Pour un choix unique ou multiple : une réponse par ligne, « code = libellé »."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        lines = [line.strip() for line in data.get("choices", "").splitlines() if line.strip()]
+        if data.get("datatype") not in LIST_DATATYPES:
+            if lines:
+                self.add_error(
+                    "choices", _("Seuls les choix unique et multiple ont des réponses proposées.")
+                )
+            data["choices"] = []
+            return data
+        if not lines:
+            self.add_error("choices", _("Indiquez au moins une réponse proposée."))
+            return data
+        pairs = []
+        for line in lines:
+            key, equals, name = (part.strip() for part in line.partition("="))
+            if not equals or not key or not name:
+                self.add_error(
+                    "choices",
+                    _("« %(line)s » : écrivez « code = libellé ».") % {"line": line[:60]},
+                )
+                return data
+            if len(key) > 60 or len(name) > 200:
+                self.add_error(
+                    "choices",
+                    _("« %(line)s » : 60 caractères au plus pour le code, 200 pour le libellé.")
+                    % {"line": line[:60]},
+                )
+                return data
+            if key in {existing for existing, _name in pairs}:
+                self.add_error(
+                    "choices", _("Le code « %(key)s » est proposé deux fois.") % {"key": key}
+                )
+                return data
+            pairs.append([key, name])
+        data["choices"] = pairs
+        return data
+
+
+class BaseQuestionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        codes = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.cleaned_data.get("id"):
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            code = form.cleaned_data.get("code")
+            if code in codes:
+                raise forms.ValidationError(
+                    _("Deux questions ont le code « %(code)s ».") % {"code": code}
+                )
+            codes.add(code)
+
+    def questions(self) -> list[dict]:
+        """The questions to keep, in order (a deleted or untouched blank row is left out)."""
+        kept = []
+        for form in self.forms:
+            if not form.has_changed() and not form.cleaned_data.get("id"):
+                continue
+            if self._should_delete_form(form):
+                continue
+            kept.append({k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
+        return kept
+
+    def deleted_ids(self) -> set[int]:
+        return {
+            form.cleaned_data["id"]
+            for form in self.forms
+            if self._should_delete_form(form) and form.cleaned_data.get("id")
+        }
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionForm, formset=BaseQuestionFormSet, extra=1, can_delete=True, max_num=30
+)
+
+
+def question_initial(question) -> dict:
+    return {
+        "id": question.pk,
+        "label": question.label,
+        "code": question.code,
+        "help_text": question.help_text,
+        "datatype": question.datatype,
+        "required": question.required,
+        "choices": "\n".join(f"{key} = {name}" for key, name in question.choices),
+    }

@@ -21,6 +21,8 @@ from territoria.reports.enums import (
     Status,
 )
 from territoria.reports.models import (
+    Category,
+    Question,
     Report,
     Update,
     reports_changed,
@@ -231,3 +233,46 @@ def bulk(actor, reports, action: str, *, assignee=None) -> int:
             else:
                 set_publication(report, actor, Publication.PUBLISHED)
     return len(reports)
+
+
+def set_questions(category: Category, actor, questions: list[dict], deleted_ids=()) -> None:
+    """Save the extra questions of a category in the order given (an `id` updates that
+    question, none adds one) and delete `deleted_ids`: all of it or nothing."""
+    if not category.get_abilities(actor)["change"]:
+        raise PermissionDenied
+    existing = {question.pk: question for question in category.questions.all()}
+    given = [data["id"] for data in questions if data.get("id")]
+    if any(pk not in existing for pk in [*given, *deleted_ids]):
+        raise ActionError(
+            "unknown_question",
+            _("Une question a été modifiée entre-temps : rechargez la page."),
+        )
+    untouched = [q.code for pk, q in existing.items() if pk not in given and pk not in deleted_ids]
+    codes = untouched + [data["code"] for data in questions]
+    if duplicate := next((code for code in codes if codes.count(code) > 1), None):
+        raise ActionError(
+            "duplicate_code",
+            _("Deux questions ont le code « %(code)s ».") % {"code": duplicate},
+            field="code",
+        )
+    with transaction.atomic():
+        Question.objects.filter(category=category, pk__in=list(deleted_ids)).delete()
+        # Codes are unique per category: free the changed ones first (two may swap).
+        for data in questions:
+            if data.get("id") and existing[data["id"]].code != data["code"]:
+                Question.objects.filter(pk=data["id"]).update(code=f"_{data['id']}")
+        for order, data in enumerate(questions, start=1):
+            question = existing.get(data.get("id")) or Question(
+                collectivite=category.collectivite, category=category
+            )
+            for name in ("label", "code", "help_text", "datatype", "required", "choices"):
+                setattr(question, name, data[name])
+            question.order = order
+            question.save()
+        audit.record(
+            actor,
+            "reports.questions",
+            collectivite=category.collectivite,
+            obj=category,
+            summary=f"{category.name} : {len(questions)} question(s)",
+        )

@@ -22,4 +22,10 @@ urlpatterns = [
     path("<slug:slug>/gestion/indicateurs/", backoffice.dashboard, name="dashboard"),
     path("<slug:slug>/gestion/open311/", backoffice.clients, name="clients"),
     path("<slug:slug>/gestion/reglages/", backoffice.settings_page, name="settings"),
+    path("<slug:slug>/gestion/questions/", backoffice.questions, name="questions"),
+    path(
+        "<slug:slug>/gestion/questions/<int:category_id>/",
+        backoffice.questions,
+        name="category_questions",
+    ),
 ]

@@ -74,6 +74,8 @@ def samples(world):
         "reports:dashboard": {"slug": slug},
         "reports:clients": {"slug": slug},
         "reports:settings": {"slug": slug},
+        "reports:questions": {"slug": slug},
+        "reports:category_questions": {"slug": slug, "category_id": category.pk},
         "open311:discovery": {"fmt": "json"},
         "open311:services": {"fmt": "json"},
         "open311:service": {"fmt": "xml", "service_code": f"{slug}.eclairage"},

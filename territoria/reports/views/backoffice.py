@@ -27,8 +27,10 @@ from territoria.reports.forms import (
     ClientApplicationForm,
     DuplicateForm,
     FilterForm,
+    QuestionFormSet,
     UpdateForm,
     ZoneForm,
+    question_initial,
 )
 from territoria.reports.models import (
     Category,
@@ -90,6 +92,9 @@ def _filtered(collectivite, form):
         reports = reports.filter(created_at__date__lte=data["until"])
     if area := (data.get("commune") or "").strip():
         reports = reports.filter(Q(commune__name__icontains=area) | Q(address__icontains=area))
+    if box := data.get("bbox"):
+        west, south, east, north = box
+        reports = reports.in_box(south, west, north, east)
     return reports
 
 
@@ -129,6 +134,8 @@ def manage_list(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
+    whole_map = query.copy()
+    whole_map.pop("bbox", None)
     return render(
         request,
         "reports/manage_list.html",
@@ -137,6 +144,8 @@ def manage_list(request, slug):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "whole_map_query": whole_map.urlencode(),
+            "in_box": form.is_valid() and form.cleaned_data.get("bbox") is not None,
             "can_change": can_change,
             "agents": agents,
         },
@@ -387,6 +396,44 @@ def settings_page(request, slug):
             "categories": Category.objects.of(collectivite)
             .select_related("service")
             .prefetch_related("questions"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def questions(request, slug, category_id=None):
+    """The extra questions of the collectivité's categories: élus read, agents and
+    admins edit them (all the rows of a category saved together, or none)."""
+    collectivite, can_change = _staff(request, slug)
+    categories = Category.objects.of(collectivite).prefetch_related("questions")
+    category = get_object_or_404(categories, pk=category_id) if category_id else None
+    formset = None
+    if category is not None:
+        initial = [question_initial(q) for q in category.questions.all()]
+        formset = QuestionFormSet(initial=initial, prefix="questions")
+        if request.method == "POST":
+            if not can_change:
+                raise PermissionDenied
+            formset = QuestionFormSet(request.POST, initial=initial, prefix="questions")
+            if formset.is_valid():
+                try:
+                    handling.set_questions(
+                        category, request.user, formset.questions(), formset.deleted_ids()
+                    )
+                except ActionError as error:
+                    messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Questions enregistrées."))
+                    return redirect(request.path)
+    return render(
+        request,
+        "reports/questions.html",
+        {
+            "collectivite": collectivite,
+            "categories": categories,
+            "category": category,
+            "formset": formset,
+            "can_change": can_change,
         },
         status=400 if request.method == "POST" else 200,
     )
