@@ -164,9 +164,9 @@ def _night_start(first_day, day: int) -> datetime.datetime:
     )
 
 
-def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list:
-    """Rule (b): district flow meters whose minimum night flow of the last night is more
-    than γ above the minimum of the previous `window` nights."""
+def _district_leaks(collectivite, now, window: int, finding) -> list:
+    """A night-flow alert for each district flow meter whose nights `finding(mnf, last)`
+    calls a leak; it returns None or (first night of the leak, excess m³/h, detail)."""
     days = window + 8
     grids, first_day = _night_grids(collectivite, now, days)
     if not grids:
@@ -175,15 +175,10 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
     devices = Device.objects.select_related("site").in_bulk(list(grids))
     opened = []
     for device_id, grid in grids.items():
-        mnf = leaks.night_minimum(grid)
-        alarms = leaks.mnf_alarms(mnf, window=window, gamma=gamma)
-        last = days - 1
-        if not alarms[last]:
+        found = finding(leaks.night_minimum(grid), days - 1)
+        if found is None:
             continue
-        start = last
-        while start > 0 and alarms[start - 1]:
-            start -= 1
-        excess = leaks.mnf_excess(mnf, start, window=window)
+        start, excess, detail = found
         device = devices[device_id]
         place = device.site.name if device.site else device.name
         opened.append(
@@ -194,15 +189,7 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
                 site=device.site,
                 title=_("Fuite probable, %(place)s : +%(flow).1f m³/h la nuit")
                 % {"place": place, "flow": excess},
-                detail=_(
-                    "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h, soit %(pct).0f %% "
-                    "au-dessus du minimum des %(w)s nuits précédentes."
-                )
-                % {
-                    "mnf": mnf[last],
-                    "pct": 100 * excess / max(mnf[last] - excess, 1e-9),
-                    "w": window,
-                },
+                detail=detail,
                 severity=excess,
                 severity_unit="m³/h",
                 started_at=_night_start(first_day, start),
@@ -212,6 +199,31 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
             )
         )
     return opened
+
+
+def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list:
+    """Rule (b): district flow meters whose minimum night flow of the last night is more
+    than γ above the minimum of the previous `window` nights."""
+
+    def finding(mnf, last):
+        alarms = leaks.mnf_alarms(mnf, window=window, gamma=gamma)
+        if not alarms[last]:
+            return None
+        start = last
+        while start > 0 and alarms[start - 1]:
+            start -= 1
+        excess = leaks.mnf_excess(mnf, start, window=window)
+        detail = _(
+            "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h, soit %(pct).0f %% "
+            "au-dessus du minimum des %(w)s nuits précédentes."
+        ) % {
+            "mnf": mnf[last],
+            "pct": 100 * excess / max(mnf[last] - excess, 1e-9),
+            "w": window,
+        }
+        return start, excess, detail
+
+    return _district_leaks(collectivite, now, window, finding)
 
 
 def night_flow_significant(collectivite, now, *, window=SIGNIFICANT_WINDOW) -> list:
@@ -219,53 +231,27 @@ def night_flow_significant(collectivite, now, *, window=SIGNIFICANT_WINDOW) -> l
     above the median of the previous nights, for the night's own noise: far above on
     the last night, or clearly above on the last two. Same alert kind as rule (b): one
     leak, one alert, whichever rule sees it first."""
-    days = window + 8
-    grids, first_day = _night_grids(collectivite, now, days)
-    if not grids:
-        return []
-    price, source = actions.water_price(collectivite, network=True)
-    devices = Device.objects.select_related("site").in_bulk(list(grids))
-    opened = []
-    for device_id, grid in grids.items():
-        mnf = leaks.night_minimum(grid)
+
+    def finding(mnf, last):
         alarms, onset = leaks.mnf_significant(mnf, window=window)
-        last = days - 1
         if not alarms[last]:
-            continue
+            return None
         start, median, excess = leaks.mnf_significant_event(mnf, alarms, onset, last, window=window)
-        device = devices[device_id]
-        place = device.site.name if device.site else device.name
-        nights = last - start + 1
-        opened.append(
-            actions.open_alert(
-                collectivite,
-                kind=AlertKind.NIGHT_FLOW,
-                device=device,
-                site=device.site,
-                title=_("Fuite probable, %(place)s : +%(flow).1f m³/h la nuit")
-                % {"place": place, "flow": excess},
-                detail=_(
-                    "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h depuis %(nights)s "
-                    "nuit(s), %(pct).1f %% au-dessus de la médiane des %(w)s nuits "
-                    "précédentes (%(median).1f m³/h) ; un écart que les variations "
-                    "ordinaires de ces nuits n'expliquent pas."
-                )
-                % {
-                    "mnf": float(np.nanmedian(mnf[start:])),
-                    "nights": nights,
-                    "pct": 100 * excess / max(median, 1e-9),
-                    "w": window,
-                    "median": median,
-                },
-                severity=excess,
-                severity_unit="m³/h",
-                started_at=_night_start(first_day, start),
-                leak_m3_per_hour=excess,
-                price_per_m3=price,
-                price_source=source,
-            )
-        )
-    return opened
+        detail = _(
+            "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h depuis %(nights)s "
+            "nuit(s), %(pct).1f %% au-dessus de la médiane des %(w)s nuits "
+            "précédentes (%(median).1f m³/h) ; un écart que les variations "
+            "ordinaires de ces nuits n'expliquent pas."
+        ) % {
+            "mnf": float(np.nanmedian(mnf[start:])),
+            "nights": last - start + 1,
+            "pct": 100 * excess / max(median, 1e-9),
+            "w": window,
+            "median": median,
+        }
+        return start, excess, detail
+
+    return _district_leaks(collectivite, now, window, finding)
 
 
 def latest_values(
