@@ -85,15 +85,19 @@ def env_for(var_dir: Path, database_url: str | None = None) -> dict:
     return env
 
 
-def prepare(var_dir: Path, database_url: str | None, devices: int) -> dict:
-    code = "import json\n" + SETUP % (devices, devices - 1)
+def run_django(code: str, var_dir: Path, database_url: str | None) -> dict:
+    """Run Python code in a Django process on that database; its last line is JSON."""
     done = subprocess.run(  # noqa: S603
         [sys.executable, "-c", code], cwd=ROOT, env=env_for(var_dir, database_url),
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
-    info = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(var_dir: Path, database_url: str | None, devices: int) -> dict:
+    info = run_django("import json\n" + SETUP % (devices, devices - 1), var_dir, database_url)
     # Ids from one bulk_create are consecutive: the raw baseline computes them.
     assert info["last_id"] - info["first_id"] == devices - 1
     return info
@@ -118,13 +122,7 @@ print(json.dumps({"seconds": seconds, "days": days, "rolled_up": rolled_up}))
 def refresh_daily(var_dir: Path, database_url: str | None, readings: int) -> float:
     """Seconds the pending daily rollups take to rebuild after an API run (measured
     inside the process, without its start-up); checks that they count every reading."""
-    done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", REFRESH], cwd=ROOT, env=env_for(var_dir, database_url),
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode:
-        raise SystemExit(done.stderr[-3000:])
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_django(REFRESH, var_dir, database_url)
     assert out["rolled_up"] == readings, out
     return out["seconds"]
 
