@@ -8,7 +8,9 @@ bounded duration) loads, in the same run:
 
 - /bench/ok: a Django view returning "ok" (the framework floor);
 - GET requests.json filtered by status and dates, with page_size 50 and with the
-  spec's default page (up to 1,000 requests);
+  spec's default page (up to 1,000 requests): the same address again and again
+  (served from the cache after the first request), and a start_date one second
+  earlier at each request (never the same parameters twice: always computed);
 - the public map's GeoJSON of Arras (10,000 open reports: bounded to 1,000 points).
 
 Prints p50/p95/p99 and requests/s (medians over the runs) as Markdown for
@@ -130,6 +132,25 @@ def prepare() -> dict:
     }
 
 
+# Each request moves start_date one second back (the two wrk threads interleave):
+# the parameters never repeat, so no response comes from the cache.
+DISTINCT_LUA = """
+local threads = 0
+setup = function(thread)
+  thread:set("first", threads)
+  threads = threads + 1
+end
+init = function(args)
+  counter = first
+end
+request = function()
+  counter = counter + 2
+  local start = os.date("!%Y-%m-%dT%H:%M:%S", START - counter) .. "%2B00:00"
+  return wrk.format(nil, PATH .. "&start_date=" .. start)
+end
+"""
+
+
 def wrk(url: str, duration: int, script: Path) -> dict:
     result = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "-s", str(script), url],
@@ -211,21 +232,35 @@ def main() -> int:
                     time.sleep(0.3)
             now = datetime.now().astimezone()
             start = now.replace(microsecond=0) - __import__("datetime").timedelta(days=30)
-            dates = (
-                f"start_date={start.isoformat().replace('+', '%2B')}"
-                f"&end_date={now.replace(microsecond=0).isoformat().replace('+', '%2B')}"
-            )
-            query = f"/open311/v2/requests.json?jurisdiction_id=cahors&status=open&{dates}"
+            end = f"end_date={now.replace(microsecond=0).isoformat().replace('+', '%2B')}"
+            dates = f"start_date={start.isoformat().replace('+', '%2B')}&{end}"
+            base_query = "/open311/v2/requests.json?jurisdiction_id=cahors&status=open"
+            query = f"{base_query}&{dates}"
             targets = {
                 "vue Django minimale (plancher)": "/bench/ok",
-                "GET requests.json, état + dates, page_size=50": query + "&page_size=50",
-                "GET requests.json, état + dates, page par défaut (≤ 1 000)": query,
+                "GET requests.json, état + dates, page_size=50 (cache)": query + "&page_size=50",
+                "GET requests.json, état + dates, page_size=50 (sans cache)": (
+                    f"{base_query}&{end}&page_size=50"
+                ),
+                "GET requests.json, état + dates, page par défaut ≤ 1 000 (cache)": query,
+                "GET requests.json, état + dates, page par défaut ≤ 1 000 (sans cache)": (
+                    f"{base_query}&{end}"
+                ),
                 "carte publique d'Arras (GeoJSON, 10 000 signalements ouverts)": (
                     "/signalements/arras/carte.geojson"
                 ),
             }
             sizes = {}
+            scripts = {}
             for name, path in targets.items():
+                if "sans cache" in name:
+                    scripts[name] = var_dir / f"distinct-{len(scripts)}.lua"
+                    scripts[name].write_text(
+                        f"START = {int(start.timestamp())}\nPATH = {json.dumps(path)}\n"
+                        + DISTINCT_LUA
+                        + LUA
+                    )
+                    path += f"&start_date={start.isoformat().replace('+', '%2B')}"
                 body = fetch(base + path)
                 sizes[name] = len(body)
                 if "requests" in path:
@@ -239,7 +274,7 @@ def main() -> int:
             load_before = os.getloadavg()[0]
             for run in range(args.runs):
                 for name, path in targets.items():
-                    results[name].append(wrk(base + path, args.duration, script))
+                    results[name].append(wrk(base + path, args.duration, scripts.get(name, script)))
                 print(f"série {run + 1}/{args.runs} terminée", flush=True)
             load_after = os.getloadavg()[0]
         finally:
