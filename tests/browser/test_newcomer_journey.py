@@ -111,6 +111,20 @@ def test_home_page_fits_a_phone_screen(phone, demo_url):
     screenshot(phone, "06-accueil-telephone")
 
 
+def test_phone_menu_unfolds_and_leads_to_a_module(phone, demo_url):
+    """On a phone the main menu is one button; unfolded, it leads to the reports."""
+    phone.goto(demo_url + "/")
+    menu = phone.get_by_role("button", name="Menu")
+    reports = phone.get_by_role("link", name="Signalements", exact=True)
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    expect(reports).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    screenshot(phone, "07-menu-telephone")
+    reports.click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Signaler")
+
+
 def test_skip_link_moves_focus_to_the_content(page, demo_url):
     """The first Tab reaches the skip link, which takes keyboard users to the content."""
     page.goto(demo_url + "/")
