@@ -88,9 +88,7 @@ def prepare(voters: int) -> dict:
         f"Votant{n};Prénom{n};{1 + n % 28:02d}/{1 + n % 12:02d}/{1950 + n % 50}"
         for n in range(voters)
     ]
-    _a, _k, letters = import_census(
-        campaign, agent, "\n".join(rows), with_codes=True
-    )
+    _a, _k, letters = import_census(campaign, agent, "\n".join(rows), with_codes=True)
     budget_actions.open_vote(campaign, agent)
     codes = [line.split(";")[-1] for line in letters.strip().splitlines()[1:]]
     projects = list(Project.objects.filter(campaign=campaign).values_list("pk", "cost"))
