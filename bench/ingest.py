@@ -3,7 +3,7 @@ table, on SQLite and PostgreSQL, with InfluxDB 1.6 as the peer.
 
     .venv/bin/python bench/ingest.py [--readings 2000000] [--batch 5000] [--clients 2]
         [--workers 2] [--pg postgres://postgres@127.0.0.1:54403/bench] [--influxd /usr/bin/influxd]
-        [--only sqlite,postgresql,influxdb,layout]
+        [--only sqlite,postgresql,influxdb,layout] [--repeat 1]
 
 Workload (docs/benchmarks.md, « Capteurs »): `readings` = devices × hours, 20,000
 devices, hourly timestamps, arriving in time order (every device for hour 0, then hour
@@ -28,6 +28,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -534,6 +535,19 @@ def facts(args) -> dict:
     return out
 
 
+def medians(rounds: list[dict]) -> dict:
+    """The median of each figure over the rounds (same keys in every round)."""
+    out = {}
+    for key, value in rounds[0].items():
+        if isinstance(value, dict):
+            out[key] = medians([r[key] for r in rounds])
+        elif isinstance(value, int | float):
+            out[key] = round(statistics.median(r[key] for r in rounds))
+        else:
+            out[key] = value
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readings", type=int, default=2_000_000)
@@ -545,16 +559,19 @@ def main() -> int:
     parser.add_argument("--pg", help="URL of a PostgreSQL database to use (created if absent)")
     parser.add_argument("--influxd", default="influxd")
     parser.add_argument("--only", default="sqlite,postgresql,influxdb,layout,pglayout")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; medians are reported")
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
     only = set(args.only.split(","))
     results: dict = {"machine": facts(args)}
     print(json.dumps(results["machine"]), flush=True)
+    rounds = [{} for _ in range(args.repeat)]
     with tempfile.TemporaryDirectory(prefix="bench-template-") as template:
         template = Path(template)
         if "sqlite" in only:
             info = prepare(template, None, args.devices)
-            run_sqlite(args, template, info, results)
+            for done in rounds:
+                run_sqlite(args, template, info, done)
         if "layout" in only:
             run_layouts(args, results)
         if "postgresql" in only and args.pg:
@@ -568,11 +585,16 @@ def main() -> int:
             ):  # noqa: S608
                 pg_exec(admin, f'CREATE DATABASE "{name}"')
             info = prepare(template, args.pg, args.devices)
-            run_postgresql(args, info, results, template)
+            for done in rounds:
+                run_postgresql(args, info, done, template)
         if "pglayout" in only and args.pg:
             run_pg_layouts(args, results)
     if "influxdb" in only:
-        run_influxdb(args, results)
+        for done in rounds:
+            run_influxdb(args, done)
+    results |= medians(rounds)
+    if args.repeat > 1:
+        results["rounds"] = rounds
     for db in ("sqlite", "postgresql"):
         api, raw = results.get(f"{db}_api"), results.get(f"{db}_raw")
         if api and raw:
