@@ -521,52 +521,55 @@ _INCOMING_PG = (
 
 
 _HOURLY_UPSERT_PG = (
-    "ON CONFLICT (hour, device_id, quantity) DO UPDATE SET "
+    " ON CONFLICT (hour, device_id, quantity) DO UPDATE SET "
     "n = r.n + excluded.n, total = r.total + excluded.total, "
     "minimum = least(r.minimum, excluded.minimum), "
     "maximum = greatest(r.maximum, excluded.maximum), "
     "last_value = CASE WHEN excluded.last_ts >= r.last_ts THEN excluded.last_value "
-    "ELSE r.last_value END, last_ts = greatest(r.last_ts, excluded.last_ts) "
-    "RETURNING 1"
-)
-_HOURLY_INTO_PG = (
-    "INSERT INTO sensors_hourly AS r (hour, device_id, quantity, n, total, minimum, "
-    "maximum, last_ts, last_value) "
-)
-# One reading per (hour, device, quantity) in the batch (hourly meters): each reading
-# is its own rollup row, no grouping needed.
-_HOURLY_SINGLE_PG = (
-    f"{_HOURLY_INTO_PG}SELECT ts - ts % 3600, device_id, quantity, 1, value, value, value, "  # noqa: S608
-    f"ts, value FROM new ORDER BY 1, 2, 3 {_HOURLY_UPSERT_PG}"
-)
-_HOURLY_GROUPED_PG = (
-    f"{_HOURLY_INTO_PG}SELECT ts - ts % 3600, device_id, quantity, count(*), sum(value), "  # noqa: S608
-    "min(value), max(value), max(ts), (array_agg(value ORDER BY ts DESC))[1] FROM new "
-    f"GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 {_HOURLY_UPSERT_PG}"
+    "ELSE r.last_value END, last_ts = greatest(r.last_ts, excluded.last_ts)"
 )
 
 
-def _store_pg_sql(on_conflict: str, hourly: str) -> str:
+def _hourly_pg(source: str, *, single: bool, upsert: bool) -> str:
+    """Hourly rollups of the readings of `source` (a table or a WITH name of this
+    module). With one reading per (hour, device, quantity), each reading is its own
+    rollup row and needs no grouping. Without `upsert`, a plain insert: cheaper than
+    ON CONFLICT's speculative insertion, and refused if an hour already has a row."""
+    if single:
+        rows = "1, value, value, value, ts, value"
+        group = ""
+    else:
+        rows = "count(*), sum(value), min(value), max(value), max(ts), "
+        rows += "(array_agg(value ORDER BY ts DESC))[1]"
+        group = "GROUP BY 1, 2, 3 "
     return (
-        "WITH new AS (INSERT INTO sensors_reading (ts, device_id, quantity, value) "  # noqa: S608
-        "SELECT ts, device_id, quantity, value FROM sensors_incoming "
-        f"ORDER BY ts, device_id, quantity {on_conflict} "
+        "INSERT INTO sensors_hourly AS r (hour, device_id, quantity, n, total, minimum, "  # noqa: S608
+        f"maximum, last_ts, last_value) SELECT ts - ts % 3600, device_id, quantity, {rows} "
+        f"FROM {source} {group}ORDER BY 1, 2, 3" + (_HOURLY_UPSERT_PG if upsert else "")
+    )
+
+
+_PENDING_PG = "INSERT INTO sensors_pending_day (day) SELECT DISTINCT ts - ts % 86400 FROM {}"
+_READINGS_PG = (
+    "INSERT INTO sensors_reading (ts, device_id, quantity, value) "
+    "SELECT ts, device_id, quantity, value FROM sensors_incoming ORDER BY ts, device_id, quantity"
+)
+# A fresh batch (the usual case) takes plain inserts, statement by statement.
+_FRESH_HOURLY_PG = {
+    (single, upsert): _hourly_pg("sensors_incoming", single=single, upsert=upsert)
+    for single in (True, False)
+    for upsert in (True, False)
+}
+_FRESH_PENDING_PG = _PENDING_PG.format("sensors_incoming")
+# A batch holding known readings: one statement, rolling up only the readings added.
+_KNOWN_PG = {
+    single: (
+        f"WITH new AS ({_READINGS_PG} ON CONFLICT DO NOTHING "  # noqa: S608
         "RETURNING ts, device_id, quantity, value), "
-        f"h AS ({hourly}), "
-        "d AS (INSERT INTO sensors_pending_day (day) "
-        "SELECT DISTINCT ts - ts % 86400 FROM new RETURNING 1) "
-        "SELECT (SELECT count(*) FROM new), (SELECT count(*) FROM h), (SELECT count(*) FROM d)"
+        f"h AS ({_hourly_pg('new', single=single, upsert=True)}), "
+        f"d AS ({_PENDING_PG.format('new')}) "
+        "SELECT count(*) FROM new"
     )
-
-
-# Fresh readings (the usual case) take a plain insert, cheaper than ON CONFLICT's
-# speculative insertion; a batch with known readings falls back to DO NOTHING.
-_STORE_PG = {
-    (fresh, single): _store_pg_sql(
-        "" if fresh else "ON CONFLICT DO NOTHING",
-        _HOURLY_SINGLE_PG if single else _HOURLY_GROUPED_PG,
-    )
-    for fresh in (True, False)
     for single in (True, False)
 }
 
@@ -622,10 +625,20 @@ def _store_postgresql(batch: Batch) -> int:
         _store_pg_copy(cursor.cursor, batch)
         try:
             with transaction.atomic():
-                cursor.execute(_STORE_PG[True, single])
+                cursor.execute(_READINGS_PG)
         except IntegrityError:
-            cursor.execute(_STORE_PG[False, single])
-        inserted = cursor.fetchone()[0]
+            cursor.execute(_KNOWN_PG[single])
+            inserted = cursor.fetchone()[0]
+        else:
+            inserted = len(batch)
+            try:
+                with transaction.atomic():
+                    cursor.execute(_FRESH_HOURLY_PG[single, False])
+            except IntegrityError:
+                # An hour that already had readings (a device sending more than
+                # once an hour): its rollup row is updated.
+                cursor.execute(_FRESH_HOURLY_PG[single, True])
+            cursor.execute(_FRESH_PENDING_PG)
         cursor.execute("TRUNCATE sensors_incoming")
     return inserted
 
