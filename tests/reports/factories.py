@@ -66,6 +66,21 @@ def make_report(category, *, at=SAINT_AMAND, commune=None, **extra) -> Report:
     return report
 
 
+def report_form(rw, **extra) -> dict:
+    """The public form's fields for a street-light report in Saint-Amand; a field given
+    as None is left out."""
+    data = {
+        "category": rw.lighting.pk,
+        "description": "Lampadaire éteint rue de la Paix",
+        "latitude": f"{SAINT_AMAND[0]:.6f}",
+        "longitude": f"{SAINT_AMAND[1]:.6f}",
+        "email": "camille@exemple.fr",
+        f"q_{rw.lighting.pk}_danger": "oui",
+    }
+    data.update(extra)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 def image_bytes(fmt="JPEG", size=(64, 48), *, exif_gps=False) -> bytes:
     image = Image.new("RGB", size, (200, 30, 30))
     buffer = io.BytesIO()

@@ -16,7 +16,7 @@ from territoria.reports.models import ClientApplication, ReportZone, Service
 from territoria.reports.open311 import w3c
 from territoria.reports.open311_lists import LocalTimes
 from tests.factories import make_user
-from tests.reports.factories import SAINT_AMAND, make_report
+from tests.reports.factories import SAINT_AMAND, make_report, report_form
 
 pytestmark = pytest.mark.django_db
 
@@ -72,14 +72,7 @@ def test_confirmed_web_report_shows_at_once(client, rw, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("reports:new", kwargs={"slug": "saint-amand-montrond"}),
-            {
-                "category": rw.lighting.pk,
-                "description": "Lampadaire éteint rue de la Paix",
-                "latitude": f"{SAINT_AMAND[0]:.6f}",
-                "longitude": f"{SAINT_AMAND[1]:.6f}",
-                "email": "camille@exemple.fr",
-                f"q_{rw.lighting.pk}_danger": "oui",
-            },
+            report_form(rw),
         )
     assert _list(client).json() == []
     link = next(line for line in mail.outbox[0].body.splitlines() if "/confirmer/" in line)

@@ -12,26 +12,13 @@ from PIL import Image
 
 from territoria.reports.enums import Publication
 from territoria.reports.models import Photo, Report
-from tests.reports.factories import SAINT_AMAND, bomb_png, image_bytes
+from tests.reports.factories import bomb_png, image_bytes, report_form
 
 pytestmark = pytest.mark.django_db
 
 
-def _data(rw, **extra):
-    data = {
-        "category": rw.lighting.pk,
-        "description": "Lampadaire éteint rue de la Paix",
-        "latitude": f"{SAINT_AMAND[0]:.6f}",
-        "longitude": f"{SAINT_AMAND[1]:.6f}",
-        "email": "camille@exemple.fr",
-        f"q_{rw.lighting.pk}_danger": "oui",
-    }
-    data.update(extra)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def _post(client, rw, slug="saint-amand-montrond", **extra):
-    return client.post(reverse("reports:new", kwargs={"slug": slug}), _data(rw, **extra))
+    return client.post(reverse("reports:new", kwargs={"slug": slug}), report_form(rw, **extra))
 
 
 def test_anonymous_report_waits_for_the_emailed_confirmation(
@@ -87,7 +74,7 @@ def test_photo_is_reencoded_without_exif_and_thumbnailed(client, rw):
     upload = SimpleUploadedFile("rue.jpg", image_bytes(size=(800, 600), exif_gps=True))
     response = client.post(
         reverse("reports:new", kwargs={"slug": "saint-amand-montrond"}),
-        _data(rw, photo_1=upload),
+        report_form(rw, photo_1=upload),
     )
     assert response.status_code == 200
     photo = Photo.objects.get()
@@ -142,7 +129,8 @@ def test_bad_photo_is_refused_and_nothing_stored(client, rw, name, content, mess
     """A fake, huge or bomb image is refused before anything is written."""
     upload = SimpleUploadedFile(name, content)
     response = client.post(
-        reverse("reports:new", kwargs={"slug": "saint-amand-montrond"}), _data(rw, photo_1=upload)
+        reverse("reports:new", kwargs={"slug": "saint-amand-montrond"}),
+        report_form(rw, photo_1=upload),
     )
     assert response.status_code == 400
     assert message in response.content.decode()
