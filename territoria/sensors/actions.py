@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
-from territoria.sensors import formats, ingest, tasks
+from territoria.sensors import formats, ingest, storage, tasks
 from territoria.sensors.enums import AlertStatus, DeviceKind, SiteKind, Source
 from territoria.sensors.models import (
     Alert,
@@ -56,13 +56,13 @@ def water_price(collectivite, *, network: bool) -> tuple[float, str]:
 # ------------------------------------------------------------------ ingestion
 
 
-def ingest_items(fleet: Fleet, items: formats.Items) -> ingest.Stored:
+def ingest_items(fleet: Fleet, items: formats.Items) -> storage.Stored:
     """Readings sent with a fleet's key: only that fleet's devices are known."""
     directory = ingest.device_directory(fleet.collectivite_id, fleet.pk)
     return ingest.ingest(items, directory)
 
 
-def ingest_csv_upload(collectivite, user, text: str) -> ingest.Stored:
+def ingest_csv_upload(collectivite, user, text: str) -> storage.Stored:
     """An agent's CSV file: any device of the collectivité; refused whole on any bad
     line, with every bad line named."""
     if not may_operate(user, collectivite):
@@ -81,7 +81,7 @@ def ingest_csv_upload(collectivite, user, text: str) -> ingest.Stored:
 
 @dataclass
 class UplinkResult:
-    stored: ingest.Stored
+    stored: storage.Stored
     duplicate: bool
 
 
@@ -104,11 +104,11 @@ def ingest_uplink(fleet: Fleet, source: str, uplink: formats.Uplink, body) -> Up
                 },
             )
             if not created:
-                return UplinkResult(ingest.Stored(len(batch), 0), True)
-            return UplinkResult(ingest.store(batch), False)
+                return UplinkResult(storage.Stored(len(batch), 0), True)
+            return UplinkResult(storage.store(batch), False)
     except IntegrityError:
         # The same message delivered twice at once: the other delivery stored it.
-        return UplinkResult(ingest.Stored(len(batch), 0), True)
+        return UplinkResult(storage.Stored(len(batch), 0), True)
 
 
 def open_device_alarms(fleet: Fleet, alarms: list) -> list[Alert]:

@@ -3,7 +3,7 @@
 Readings live in one narrow table keyed (ts, device, quantity) created by a
 migration (WITHOUT ROWID on SQLite): readings arrive in time order, so a key that
 starts with the time makes every batch an append. Ingestion writes it with bulk SQL
-(territoria/sensors/ingest.py), never through the ORM.
+(territoria/sensors/storage.py), never through the ORM.
 """
 
 import datetime
