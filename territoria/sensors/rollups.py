@@ -51,8 +51,8 @@ def pending() -> bool:
 
 def refresh() -> int:
     """Rebuild every day the ingestion touched since the last refresh; returns how many
-    days. Each day's rebuild and the removal of its marks commit together, and marks
-    added meanwhile by an ingestion stay for the next refresh."""
+    days. The rebuilt days and the removal of their marks commit together; marks that
+    an ingestion commits meanwhile stay for the next refresh."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
