@@ -38,3 +38,18 @@ def test_an_agent_finds_its_programmes_and_the_aid_for_its_projects(page, demo_u
     ).to_be_visible()
     expect(page.get_by_role("button", name="Ne plus recevoir ce récapitulatif")).to_be_visible()
     screenshot(page, "funding-projects")
+
+
+def test_a_territory_typed_before_the_search_script_runs_gets_its_suggestions(page, demo_url):
+    """Text typed while the autocomplete script is still loading is searched once it runs."""
+    page.route("**/autocomplete*.js", lambda route: route.abort())
+    page.goto(demo_url + "/aides/")
+    source = page.locator('script[src*="autocomplete"]').first.get_attribute("src")
+    page.get_by_label("Commune ou intercommunalité").fill("st amand montrond")
+    page.unroute("**/autocomplete*.js")
+    page.evaluate(
+        "src => { const s = document.createElement('script'); s.src = src; "
+        "document.body.appendChild(s); }",
+        source,
+    )
+    expect(page.get_by_role("option", name="Saint-Amand-Montrond").first).to_be_visible()

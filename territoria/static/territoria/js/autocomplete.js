@@ -235,6 +235,10 @@
     input.addEventListener("focus", () => {
       if (results.length && !(target && target.value)) open();
     });
+    // Typed before this script ran (a slow connection): search what is there.
+    if (document.activeElement === input && !(target && target.value)) {
+      input.dispatchEvent(new Event("input"));
+    }
   }
 
   function enhanceAll(root) {
