@@ -2,8 +2,8 @@
 table, on SQLite and PostgreSQL, with InfluxDB 1.6 as the peer.
 
     .venv/bin/python bench/ingest.py [--readings 2000000] [--batch 5000] [--clients 2]
-        [--workers 2] [--pg postgres://postgres@127.0.0.1:54403/bench] [--influxd /usr/bin/influxd]
-        [--only sqlite,postgresql,influxdb,layout] [--repeat 1]
+        [--workers 5] [--threads 2] [--pg postgres://postgres@127.0.0.1:54403/bench]
+        [--influxd /usr/bin/influxd] [--only sqlite,postgresql,influxdb,layout] [--repeat 1]
 
 Workload (docs/benchmarks.md, « Capteurs »): `readings` = devices × hours, 20,000
 devices, hourly timestamps, arriving in time order (every device for hour 0, then hour
@@ -13,7 +13,10 @@ fresh tables for every run. The API runs behind the production server (granian, 
 leaves pending are then built (as the scheduler does every minute) and timed, and the
 rate "in all" counts that time too. The raw baselines write the same rows into the
 same readings table (SQLite executemany in one transaction per batch; PostgreSQL
-COPY), without rollups, then with each reading's hourly rollup row. InfluxDB 1.6
+COPY), without rollups, then with each reading's hourly rollup row; a bound follows
+from the first: its time plus that of building the daily rollups from its readings in
+SQL, the least any design keeping daily rollups pays even without hourly ones, HTTP,
+JSON or validation. InfluxDB 1.6
 (Debian package) is started by this script with a private configuration and written
 with line protocol over HTTP. The clients live in bench/ingest_clients.py.
 """
@@ -40,7 +43,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ingest_clients import run_clients  # noqa: E402
 from bench.serve import environment, free_port  # noqa: E402
-from territoria.server import server_command  # noqa: E402
+from territoria.server import (  # noqa: E402
+    DEFAULT_THREADS,
+    default_workers,
+    server_command,
+)
 
 DEVICES = 20_000
 
@@ -118,6 +125,34 @@ def refresh_daily(var_dir: Path, database_url: str | None, readings: int) -> flo
     out = run_django(REFRESH, var_dir, database_url)
     assert out["rolled_up"] == readings, out
     return out["seconds"]
+
+
+# The daily rollups straight from the readings, one statement per day, without the day's
+# last value (max(value) stands in): a lower bound on what building them costs.
+DAILY_FROM_READINGS = (
+    "INSERT INTO sensors_daily (day, device_id, quantity, n, total, minimum, maximum, "
+    "last_ts, last_value) SELECT {p}, device_id, quantity, count(*), sum(value), min(value), "
+    "max(value), max(ts), max(value) FROM sensors_reading WHERE ts >= {p} AND ts < {p} "
+    "GROUP BY device_id, quantity"
+)
+
+
+def daily_bound(results, db: str, label: str, execute, raw_rate: float, readings: int) -> None:
+    """The raw rate once the daily rollups of the raw run's readings are built in SQL."""
+    ((first, last),) = execute("SELECT MIN(ts), MAX(ts) FROM sensors_reading", ())
+    start = time.perf_counter()
+    for day in range(first - first % 86400, last + 1, 86400):
+        execute(DAILY_FROM_READINGS, (day, day, day + 86400))
+    seconds = time.perf_counter() - start
+    ((rolled_up,),) = execute("SELECT SUM(n) FROM sensors_daily", ())
+    assert rolled_up == readings, rolled_up
+    rate = readings / (readings / raw_rate + seconds)
+    results[f"{db}_raw_daily_bound"] = round(rate)
+    print(
+        f"{label} raw, then daily rollups from the readings ({seconds:.2f} s): "
+        f"{rate:,.0f} readings/s",
+        flush=True,
+    )
 
 
 def report_api(results, key, label, workers, threads, rate, refresh_s, readings) -> None:
@@ -226,6 +261,11 @@ def run_sqlite(args, template: Path, info: dict, results: dict) -> None:
         assert sqlite_count(raw) == args.readings
         results["sqlite_raw"] = round(rate)
         print(f"SQLite raw executemany into sensors_reading: {rate:,.0f} readings/s", flush=True)
+        with sqlite3.connect(raw, isolation_level=None) as db:
+            daily_bound(
+                results, "sqlite", "SQLite", lambda sql, params: db.execute(
+                    sql.format(p="?"), params).fetchall(), rate, args.readings,
+            )  # fmt: skip
         # The least any ingestion keeping hourly rollups writes: a reading and its row.
         both = Path(tmp) / "raw-hourly.sqlite3"
         shutil.copy(template / "territoria.sqlite3", both)
@@ -285,6 +325,15 @@ def run_postgresql(args, info: dict, results: dict, var: Path) -> None:
     assert pg_exec(args.pg, "SELECT COUNT(*) FROM sensors_reading", fetch=True)[0] == args.readings
     results["postgresql_raw"] = round(rate)
     print(f"PostgreSQL raw COPY into sensors_reading: {rate:,.0f} readings/s", flush=True)
+    import psycopg
+
+    with psycopg.connect(args.pg, autocommit=True) as db:
+
+        def execute(sql, params):
+            cursor = db.execute(sql.format(p="%s"), params)
+            return cursor.fetchall() if cursor.description else None
+
+        daily_bound(results, "postgresql", "PostgreSQL", execute, rate, args.readings)
     pg_reset(args.pg)
     rate = run_clients(
         "postgresql", args.pg, **_sizes(args), extra=info | {"hourly": True},
@@ -401,8 +450,13 @@ def main() -> int:
     parser.add_argument("--devices", type=int, default=DEVICES)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--workers", type=lambda s: [int(x) for x in s.split(",")], default=[2])
-    parser.add_argument("--threads", type=int, default=1)
+    # The production server's defaults (territoria/server.py): 2 × cores + 1 processes
+    # of 2 request threads. With one thread, two clients' keep-alive connections may
+    # land on the same process and wait on each other for the whole run.
+    parser.add_argument(
+        "--workers", type=lambda s: [int(x) for x in s.split(",")], default=[default_workers()]
+    )
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--pg", help="URL of a PostgreSQL database to use (created if absent)")
     parser.add_argument("--influxd", default="influxd")
     parser.add_argument("--only", default="sqlite,postgresql,influxdb,layout,pglayout")
@@ -446,6 +500,9 @@ def main() -> int:
         api, raw = results.get(f"{db}_api"), results.get(f"{db}_raw")
         if api and raw:
             results[f"{db}_ratio"] = {k: round(v / raw, 2) for k, v in api.items()}
+            bound = results.get(f"{db}_raw_daily_bound")
+            if bound:
+                results[f"{db}_raw_daily_bound_ratio"] = round(bound / raw, 2)
             both = results.get(f"{db}_raw_hourly")
             if both:
                 results[f"{db}_ratio_to_raw_hourly"] = {
