@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 import numpy as np
@@ -37,6 +37,12 @@ def _epoch(moment: datetime.datetime) -> int:
 
 def _moment(seconds: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+
+
+def _number(value: float, digits: int) -> str:
+    """A figure as the active language writes it (« 12,5 » in French): alert titles
+    and details are stored as text."""
+    return formats.number_format(value, digits)
 
 
 def run_all(now=None) -> int:
@@ -92,11 +98,11 @@ def continuous_flow(collectivite, now) -> list:
                 kind=AlertKind.CONTINUOUS_FLOW,
                 device=device,
                 site=device.site,
-                title=_("Débit continu sur %(name)s : au moins %(flow).1f L/h")
-                % {"name": device.name, "flow": minimum},
+                title=_("Débit continu sur %(name)s : au moins %(flow)s L/h")
+                % {"name": device.name, "flow": _number(minimum, 1)},
                 detail=_(
                     "L'eau n'a cessé de couler aucune heure au cours des 24 dernières "
-                    "heures ; le plus petit volume horaire est de %(flow).1f L."
+                    "heures ; le plus petit volume horaire est de %(flow)s L."
                 )
                 % {"flow": minimum},
                 severity=minimum,
@@ -187,8 +193,8 @@ def _district_leaks(collectivite, now, window: int, finding) -> list:
                 kind=AlertKind.NIGHT_FLOW,
                 device=device,
                 site=device.site,
-                title=_("Fuite probable, %(place)s : +%(flow).1f m³/h la nuit")
-                % {"place": place, "flow": excess},
+                title=_("Fuite probable, %(place)s : +%(flow)s m³/h la nuit")
+                % {"place": place, "flow": _number(excess, 1)},
                 detail=detail,
                 severity=excess,
                 severity_unit="m³/h",
@@ -214,11 +220,11 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
             start -= 1
         excess = leaks.mnf_excess(mnf, start, window=window)
         detail = _(
-            "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h, soit %(pct).0f %% "
+            "Débit minimum de nuit (2 h – 4 h) : %(mnf)s m³/h, soit %(pct)s %% "
             "au-dessus du minimum des %(w)s nuits précédentes."
         ) % {
-            "mnf": mnf[last],
-            "pct": 100 * excess / max(mnf[last] - excess, 1e-9),
+            "mnf": _number(mnf[last], 1),
+            "pct": _number(100 * excess / max(mnf[last] - excess, 1e-9), 0),
             "w": window,
         }
         return start, excess, detail
@@ -238,16 +244,16 @@ def night_flow_significant(collectivite, now, *, window=SIGNIFICANT_WINDOW) -> l
             return None
         start, median, excess = leaks.mnf_significant_event(mnf, alarms, onset, last, window=window)
         detail = _(
-            "Débit minimum de nuit (2 h – 4 h) : %(mnf).1f m³/h depuis %(nights)s "
-            "nuit(s), %(pct).1f %% au-dessus de la médiane des %(w)s nuits "
-            "précédentes (%(median).1f m³/h) ; un écart que les variations "
+            "Débit minimum de nuit (2 h – 4 h) : %(mnf)s m³/h depuis %(nights)s "
+            "nuit(s), %(pct)s %% au-dessus de la médiane des %(w)s nuits "
+            "précédentes (%(median)s m³/h) ; un écart que les variations "
             "ordinaires de ces nuits n'expliquent pas."
         ) % {
-            "mnf": float(np.nanmedian(mnf[start:])),
+            "mnf": _number(float(np.nanmedian(mnf[start:])), 1),
             "nights": last - start + 1,
-            "pct": 100 * excess / max(median, 1e-9),
+            "pct": _number(100 * excess / max(median, 1e-9), 1),
             "w": window,
-            "median": median,
+            "median": _number(median, 1),
         }
         return start, excess, detail
 
@@ -288,8 +294,8 @@ def bins_full(collectivite, now) -> list:
                     kind=AlertKind.BIN_FULL,
                     device=device,
                     site=device.site,
-                    title=_("Conteneur %(name)s rempli à %(level).0f %%")
-                    % {"name": device.name, "level": level},
+                    title=_("Conteneur %(name)s rempli à %(level)s %%")
+                    % {"name": device.name, "level": _number(level, 0)},
                     severity=level,
                     severity_unit="%",
                     started_at=_moment(ts),
@@ -335,8 +341,8 @@ def silent_devices(collectivite, now) -> list:
                     kind=AlertKind.SILENT,
                     device=device,
                     site=device.site,
-                    title=_("%(name)s muet depuis %(hours).0f h")
-                    % {"name": device.name, "hours": hours},
+                    title=_("%(name)s muet depuis %(hours)s h")
+                    % {"name": device.name, "hours": _number(hours, 0)},
                     severity=hours,
                     severity_unit="h",
                     started_at=reference,
@@ -368,13 +374,11 @@ def thresholds(collectivite, now) -> list:
                     kind=AlertKind.THRESHOLD,
                     device=device,
                     site=device.site,
-                    title=_(
-                        "%(name)s au-dessus de son seuil : %(value).1f > %(threshold).1f %(unit)s"
-                    )
+                    title=_("%(name)s au-dessus de son seuil : %(value)s > %(threshold)s %(unit)s")
                     % {
                         "name": device.name,
-                        "value": rows[0][1],
-                        "threshold": device.threshold,
+                        "value": _number(rows[0][1], 1),
+                        "threshold": _number(device.threshold, 1),
                         "unit": device.unit_label,
                     },
                     severity=rows[0][1],

@@ -142,3 +142,33 @@ def test_cahors_receives_a_report_through_open311_post(demo_url, tmp_path_factor
     assert item["description"] == "Dalle descellée devant la cathédrale"
     assert item["status"] == "open"
     assert "Secret" not in text and "client.open311@exemple.fr" not in text
+
+
+def caption_count(page) -> int:
+    """The number of reports the back-office list's caption announces."""
+    return int(re.search(r"\d+", page.locator("table caption").inner_text()).group(0))
+
+
+def test_agent_limits_the_list_to_the_zoomed_map_area(demo_url, browser):
+    """Zooming the map then « Limiter à la zone affichée » keeps only the reports shown."""
+    agent = log_in(browser, demo_url, AGENT_ARRAS)
+    agent.goto(f"{demo_url}/signalements/arras/gestion/")
+    everywhere = caption_count(agent)
+    expect(agent.locator("#manage-map .leaflet-marker-icon").first).to_be_visible()
+    for _ in range(3):
+        agent.locator("#manage-map .leaflet-control-zoom-in").click()
+        agent.wait_for_timeout(400)  # the zoom animation
+    shown = agent.evaluate(
+        "document.getElementById('manage-map').territoriaMap.getBounds().toBBoxString()"
+    )
+    agent.get_by_role("button", name="Limiter à la zone affichée").click()
+    expect(agent.get_by_text("Liste limitée à la zone de la carte choisie.")).to_be_visible()
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(agent.url).query)["bbox"] == [shown]
+    in_box = caption_count(agent)
+    assert in_box < everywhere
+    screenshot(agent, "reports-06-backoffice-map-area")
+
+    agent.get_by_role("link", name="Retirer la limite de zone").click()
+    expect(agent.get_by_text("Liste limitée à la zone de la carte choisie.")).to_have_count(0)
+    assert caption_count(agent) == everywhere
+    agent.context.close()

@@ -69,7 +69,7 @@ def test_continuous_flow_opens_one_alert_with_cost_and_emails_members(
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@saint-amand.fr", "agent@saint-amand.fr"]
     assert mail.outbox[0].subject == (
         "[Saint-Amand-Montrond] Alerte capteur : "
-        "Débit continu sur Capteur SAM-0042 : au moins 6.0 L/h"
+        "Débit continu sur Capteur SAM-0042 : au moins 6,0 L/h"
     )
 
 
