@@ -18,8 +18,9 @@ COST_BASIS_KEYS = {str(key) for key, *_rest in COST_BASES}
 
 def cost_basis(collectivite, key: str) -> dict | None:
     """{"amount_eur", "volume", "volume_unit", "unit_price_eur", "is_hypothesis",
-    "source"} for key in water, lighting, waste, fuel, buildings_energy; None for an
-    unknown key. A collectivité without a profile gets the labelled defaults."""
+    "is_default", "source"} for key in water, lighting, waste, fuel, buildings_energy;
+    None for an unknown key. A collectivité without a profile gets the labelled
+    defaults (is_default)."""
     from territoria.roadmap.planning import profile_for
 
     if key not in COST_BASIS_KEYS:
@@ -28,7 +29,8 @@ def cost_basis(collectivite, key: str) -> dict | None:
     return {
         name: basis[name]
         for name in (
-            "amount_eur", "volume", "volume_unit", "unit_price_eur", "is_hypothesis", "source"
+            "amount_eur", "volume", "volume_unit", "unit_price_eur", "is_hypothesis",
+            "is_default", "source",
         )
     }  # fmt: skip
 

@@ -127,6 +127,8 @@ class Profile(TenantModel):
                 "volume_unit": unit,
                 "unit_price_eur": round(amount / volume, 4) if volume else None,
                 "is_hypothesis": hypothesis,
+                # The module's default for the population, not a figure anyone entered.
+                "is_default": amount_field in self.hypotheses,
                 "source": source,
                 "note": str(COST_BASIS_DEFAULTS[key][3]) if hypothesis else "",
             }

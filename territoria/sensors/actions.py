@@ -11,6 +11,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from territoria.accounts import audit
@@ -39,18 +40,28 @@ NATIONAL_WATER_SOURCE = _(
 
 
 def water_price(collectivite, *, network: bool) -> tuple[float, str]:
-    """€/m³ of lost water and where the figure comes from: the roadmap profile's cost
-    basis when there is one, else the national average labelled as a hypothesis."""
+    """€/m³ of lost water and where the figure comes from: the water bill entered in
+    the territory profile when there is one (a hypothesis while it has no source), else
+    the national average, labelled as a hypothesis. The profile's default for its
+    population is not used: it is only an order of magnitude."""
     from territoria.roadmap.links import cost_basis
 
     basis = cost_basis(collectivite, "water")
     price = basis.get("unit_price_eur") if basis else None
-    if price:
-        source = str(basis.get("source") or _("Profil du territoire"))
-        if basis.get("is_hypothesis"):
-            source = _("Hypothèse : %(s)s") % {"s": source}
-        return float(price), source
-    return NATIONAL_WATER_PRICE["network" if network else "customer"], str(NATIONAL_WATER_SOURCE)
+    if not price or basis.get("is_default"):
+        national = NATIONAL_WATER_PRICE["network" if network else "customer"]
+        return national, str(NATIONAL_WATER_SOURCE)
+    if basis.get("source"):
+        source = _("Profil du territoire : %(source)s") % {"source": basis["source"]}
+    else:
+        source = _(
+            "Hypothèse : factures d'eau du profil du territoire (%(amount)s € pour "
+            "%(volume)s m³ par an), sans source indiquée"
+        ) % {
+            "amount": number_format(basis["amount_eur"], 0, force_grouping=True),
+            "volume": number_format(basis["volume"], 0, force_grouping=True),
+        }
+    return float(price), source
 
 
 # ------------------------------------------------------------------ ingestion

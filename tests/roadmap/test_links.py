@@ -14,6 +14,7 @@ def test_cost_basis_gives_the_water_price(shipped):
         "volume_unit": "m³",
         "unit_price_eur": 4.1071,
         "is_hypothesis": True,
+        "is_default": False,
         "source": "",
     }
 
@@ -27,7 +28,11 @@ def test_cost_basis_of_an_unknown_key_is_none(world, key):
 def test_a_town_without_profile_gets_default_bases(world):
     """Without a profile, the defaults from the population are given, as hypotheses."""
     basis = links.cost_basis(world.niort, "lighting")
-    assert (basis["amount_eur"], basis["is_hypothesis"]) == (900000.0, True)
+    assert (basis["amount_eur"], basis["is_hypothesis"], basis["is_default"]) == (
+        900000.0,
+        True,
+        True,
+    )
 
 
 def test_projects_of_lists_the_current_plan(shipped):

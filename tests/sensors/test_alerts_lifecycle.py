@@ -2,6 +2,7 @@
 closed, members are emailed, leaks carry their lost water and its cost."""
 
 import datetime
+from decimal import Decimal
 
 from django.core import mail
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from territoria.accounts.actions import ActionError
+from territoria.roadmap.planning import default_profile
 from territoria.sensors import actions, detection, ingest
 from territoria.sensors.enums import AlertKind, AlertStatus
 from territoria.sensors.links import leak_savings
@@ -75,10 +77,37 @@ def test_continuous_flow_opens_one_alert_with_cost_and_emails_members(
 
 @pytest.mark.django_db
 def test_water_price_falls_back_to_a_labelled_national_hypothesis(world):
-    """Without a usable profile price, the national average is used and called a hypothesis."""
-    price, source = actions.water_price(world.niort, network=True)
-    assert price > 0
-    assert source.startswith("Hypothèse")
+    """A profile still at its population defaults gives way to the sourced national price."""
+    default_profile(world.niort).save()
+    assert actions.water_price(world.niort, network=True) == (
+        actions.NATIONAL_WATER_PRICE["network"],
+        str(actions.NATIONAL_WATER_SOURCE),
+    )
+    assert actions.water_price(world.niort, network=False)[0] == 4.34
+    assert (
+        "Observatoire des services publics d'eau"
+        in actions.water_price(world.niort, network=False)[1]
+    )
+
+
+@pytest.mark.django_db
+def test_water_price_from_the_profile_says_whether_it_has_a_source(world):
+    """The water bill an élu entered prices leaks; without a source it is a hypothesis."""
+    profile = default_profile(world.saint_amand)
+    profile.water_eur, profile.water_m3 = Decimal("115000"), Decimal("28000")
+    profile.hypotheses = [h for h in profile.hypotheses if h not in ("water_eur", "water_m3")]
+    profile.save()
+    price, source = actions.water_price(world.saint_amand, network=True)
+    assert price == pytest.approx(115000 / 28000, abs=1e-4)
+    assert source == (
+        "Hypothèse : factures d'eau du profil du territoire (115\xa0000 € pour 28\xa0000 m³ "
+        "par an), sans source indiquée"
+    )
+    profile.water_source = "Factures 2025 du service des eaux"
+    profile.save()
+    assert actions.water_price(world.saint_amand, network=True)[1] == (
+        "Profil du territoire : Factures 2025 du service des eaux"
+    )
 
 
 @pytest.mark.django_db

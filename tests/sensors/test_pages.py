@@ -194,3 +194,23 @@ def test_measured_savings_page(data, world, client):
     assert "Tarif communal 2025" in rows[0]["source"]
     client.force_login(world.agent_saint_amand)
     assert "Bâtiments" in client.get("/capteurs/saint-amand-montrond/economies/").content.decode()
+
+
+@pytest.mark.django_db
+def test_leak_page_gives_the_cost_its_price_source_and_where_to_correct_it(fleet, world, client):
+    """A leak's page shows the water lost, its cost, the price's source and the profile link."""
+    alert = actions.open_alert(
+        world.saint_amand,
+        kind=AlertKind.CONTINUOUS_FLOW,
+        device=Device.objects.get(external_id="SAM-0042"),
+        title="Fuite",
+        started_at=timezone.now() - datetime.timedelta(hours=10),
+        leak_m3_per_hour=0.5,
+        price_per_m3=4.34,
+        price_source=str(actions.NATIONAL_WATER_SOURCE),
+    )
+    client.force_login(world.agent_saint_amand)
+    page = client.get(f"/capteurs/saint-amand-montrond/alertes/{alert.pk}/").content.decode()
+    assert "5,0 m³" in page and "22 € à 4,34 €/m³" in page
+    assert "Observatoire des services publics d&#x27;eau" in page
+    assert 'href="/feuille-de-route/c/saint-amand-montrond/profil/"' in page
