@@ -214,3 +214,17 @@ def test_leak_page_gives_the_cost_its_price_source_and_where_to_correct_it(fleet
     assert "5,0 m³" in page and "22 € à 4,34 €/m³" in page
     assert "Observatoire des services publics d&#x27;eau" in page
     assert 'href="/feuille-de-route/c/saint-amand-montrond/profil/"' in page
+
+
+@pytest.mark.django_db
+def test_sensors_home_tells_a_visitor_what_members_find_and_lists_public_sites(
+    fleet, world, client
+):
+    """A visitor sees the public real-time sites and how members reach their dashboards."""
+    page = client.get("/capteurs/").content.decode()
+    assert "Berges du Cher — Saint-Amand-Montrond" in page
+    assert 'href="/compte/connexion/?next=/capteurs/"' in page
+    client.force_login(world.agent_saint_amand)
+    page = client.get("/capteurs/").content.decode()
+    assert 'href="/capteurs/saint-amand-montrond/"' in page
+    assert "?next=/capteurs/" not in page
