@@ -46,3 +46,14 @@ def test_agent_sees_the_leak_and_handles_the_alert(demo_url, browser, page):
         page.get_by_role("heading", name=re.compile("Fréquentation de Plage Benoît"))
     ).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_beach_page_fits_a_phone_screen(phone, demo_url):
+    """On a phone, La Baule's real-time page shows its chart without horizontal scrolling."""
+    phone.goto(demo_url + "/capteurs/")
+    phone.get_by_role("link", name=re.compile("Plage Benoît")).click()
+    chart = phone.locator("svg.chart").first
+    expect(chart).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert chart.bounding_box()["width"] <= phone.viewport_size["width"]
+    screenshot(phone, "sensors-beach-phone")
