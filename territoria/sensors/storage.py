@@ -158,8 +158,9 @@ _ROLLUP_SQLITE = (
 )
 
 
-def _aggregate(batch: Batch, width: int):
-    """Rollup rows (bucket, device, quantity, n, sum, min, max, last ts, last value)."""
+def _aggregate_columns(batch: Batch, width: int) -> tuple:
+    """Rollup columns (bucket, device, quantity, n, sum, min, max, last ts, last value),
+    in key order."""
     bucket = batch.ts - batch.ts % width
     order = np.lexsort((batch.ts, batch.quantities, batch.device_ids, bucket))
     b, d, q = bucket[order], batch.device_ids[order], batch.quantities[order]
@@ -168,7 +169,7 @@ def _aggregate(batch: Batch, width: int):
     start[1:] = (b[1:] != b[:-1]) | (d[1:] != d[:-1]) | (q[1:] != q[:-1])
     starts = np.flatnonzero(start)
     ends = np.append(starts[1:], len(order)) - 1
-    columns = (
+    return (
         b[starts],
         d[starts],
         q[starts],
@@ -179,7 +180,11 @@ def _aggregate(batch: Batch, width: int):
         t[ends],
         v[ends],
     )
-    return list(zip(*(c.tolist() for c in columns), strict=True))
+
+
+def _aggregate(batch: Batch, width: int) -> list[tuple]:
+    """Rollup rows, as `_aggregate_columns`."""
+    return list(zip(*(c.tolist() for c in _aggregate_columns(batch, width)), strict=True))
 
 
 _INCOMING_PG = (
@@ -199,11 +204,10 @@ _HOURLY_UPSERT_PG = (
 )
 
 
-def _hourly_pg(source: str, *, single: bool, upsert: bool) -> str:
+def _hourly_pg(source: str, *, single: bool) -> str:
     """Hourly rollups of the readings of `source` (a table or a WITH name of this
-    module). With one reading per (hour, device, quantity), each reading is its own
-    rollup row and needs no grouping. Without `upsert`, a plain insert: cheaper than
-    ON CONFLICT's speculative insertion, and refused if an hour already has a row."""
+    module), added to the rows already there. With one reading per (hour, device,
+    quantity), each reading is its own rollup row and needs no grouping."""
     if single:
         rows = "1, value, value, value, ts, value"
         group = ""
@@ -214,7 +218,7 @@ def _hourly_pg(source: str, *, single: bool, upsert: bool) -> str:
     return (
         "INSERT INTO sensors_hourly AS r (hour, device_id, quantity, n, total, minimum, "  # noqa: S608
         f"maximum, last_ts, last_value) SELECT ts - ts % 3600, device_id, quantity, {rows} "
-        f"FROM {source} {group}ORDER BY 1, 2, 3" + (_HOURLY_UPSERT_PG if upsert else "")
+        f"FROM {source} {group}ORDER BY 1, 2, 3" + _HOURLY_UPSERT_PG
     )
 
 
@@ -223,19 +227,15 @@ _READINGS_PG = (
     "INSERT INTO sensors_reading (ts, device_id, quantity, value) "
     "SELECT ts, device_id, quantity, value FROM sensors_incoming ORDER BY ts, device_id, quantity"
 )
-# A fresh batch (the usual case) takes plain inserts, statement by statement.
-_FRESH_HOURLY_PG = {
-    (single, upsert): _hourly_pg("sensors_incoming", single=single, upsert=upsert)
-    for single in (True, False)
-    for upsert in (True, False)
-}
-_FRESH_PENDING_PG = _PENDING_PG.format("sensors_incoming")
+# New readings for hours that already had a row (a device sending more than once an
+# hour): their hourly rows are added to.
+_HOURLY_ADD_PG = {single: _hourly_pg("sensors_incoming", single=single) for single in (True, False)}
 # A batch holding known readings: one statement, rolling up only the readings added.
 _KNOWN_PG = {
     single: (
         f"WITH new AS ({_READINGS_PG} ON CONFLICT DO NOTHING "  # noqa: S608
         "RETURNING ts, device_id, quantity, value), "
-        f"h AS ({_hourly_pg('new', single=single, upsert=True)}), "
+        f"h AS ({_hourly_pg('new', single=single)}), "
         f"d AS ({_PENDING_PG.format('new')}) "
         "SELECT count(*) FROM new"
     )
@@ -244,40 +244,33 @@ _KNOWN_PG = {
 
 
 # COPY's binary form, built from the columns in one step: each row is its field count
-# then each field's length and big-endian value (ts bigint, device bigint, quantity
-# smallint, value double precision).
-_COPY_ROW = np.dtype(
-    [
-        ("fields", ">i2"),
-        ("ts_len", ">i4"),
-        ("ts", ">i8"),
-        ("device_len", ">i4"),
-        ("device", ">i8"),
-        ("quantity_len", ">i4"),
-        ("quantity", ">i2"),
-        ("value_len", ">i4"),
-        ("value", ">f8"),
-    ]
-)
+# then each field's length and big-endian value.
+_READING_TYPES = (">i8", ">i8", ">i2", ">f8")  # ts, device_id, quantity, value
+_HOURLY_TYPES = (">i8", ">i8", ">i2", ">i4", ">f8", ">f8", ">f8", ">i8", ">f8")
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 _COPY_TRAILER = b"\xff\xff"
 
 
-def _copy_binary(batch: Batch) -> bytes:
-    rows = np.empty(len(batch), dtype=_COPY_ROW)
-    rows["fields"] = 4
-    rows["ts_len"], rows["device_len"], rows["quantity_len"], rows["value_len"] = 8, 8, 2, 8
-    rows["ts"], rows["device"] = batch.ts, batch.device_ids
-    rows["quantity"], rows["value"] = batch.quantities, batch.values
+def _copy_binary(types: tuple[str, ...], columns: tuple[np.ndarray, ...]) -> bytes:
+    layout = [("fields", ">i2")]
+    for i, kind in enumerate(types):
+        layout += [(f"len{i}", ">i4"), (f"value{i}", kind)]
+    rows = np.empty(len(columns[0]), dtype=np.dtype(layout))
+    rows["fields"] = len(types)
+    for i, (kind, column) in enumerate(zip(types, columns, strict=True)):
+        rows[f"len{i}"] = np.dtype(kind).itemsize
+        rows[f"value{i}"] = column
     return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
-def _store_pg_copy(cursor, batch: Batch) -> None:
-    cursor.execute(_INCOMING_PG)
-    with cursor.copy(
-        "COPY sensors_incoming (ts, device_id, quantity, value) FROM STDIN (FORMAT BINARY)"
-    ) as copy:
-        copy.write(_copy_binary(batch))
+def _copy(cursor, table: str, types, columns) -> None:
+    with cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(_copy_binary(types, columns))
+
+
+def _in_key_order(batch: Batch) -> tuple:
+    order = np.lexsort((batch.quantities, batch.device_ids, batch.ts))
+    return batch.ts[order], batch.device_ids[order], batch.quantities[order], batch.values[order]
 
 
 def _one_per_hour(batch: Batch) -> bool:
@@ -288,25 +281,48 @@ def _one_per_hour(batch: Batch) -> bool:
     return not ((h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])).any()
 
 
+def _refused(action) -> bool:
+    """Run `action` in a savepoint; False if a key already stored refused it whole."""
+    try:
+        with transaction.atomic():
+            action()
+    except (IntegrityError, connection.Database.IntegrityError):
+        return False
+    return True
+
+
 def _store_postgresql(batch: Batch) -> int:
-    single = _one_per_hour(batch)
-    with connection.cursor() as cursor:
-        _store_pg_copy(cursor.cursor, batch)
-        try:
-            with transaction.atomic():
-                cursor.execute(_READINGS_PG)
-        except IntegrityError:
-            cursor.execute(_KNOWN_PG[single])
-            inserted = cursor.fetchone()[0]
-        else:
-            inserted = len(batch)
-            try:
-                with transaction.atomic():
-                    cursor.execute(_FRESH_HOURLY_PG[single, False])
-            except IntegrityError:
-                # An hour that already had readings (a device sending more than
-                # once an hour): its rollup row is updated.
-                cursor.execute(_FRESH_HOURLY_PG[single, True])
-            cursor.execute(_FRESH_PENDING_PG)
-        cursor.execute("TRUNCATE sensors_incoming")
-    return inserted
+    """A fresh batch (the usual case) is copied straight into the readings, then its
+    hourly rows into the hourly rollups: COPY refuses the whole statement on a key
+    already there, and only then does the batch go through a temporary table, to add
+    what is new (`_KNOWN_PG`) or to add to hours that already have a row."""
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        if not _refused(
+            lambda: _copy(cursor, "sensors_reading", _READING_TYPES, _in_key_order(batch))
+        ):
+            return _store_pg_incoming(cursor, batch, _KNOWN_PG[_one_per_hour(batch)])
+        hourly = _aggregate_columns(batch, 3600)
+        if not _refused(lambda: _copy(cursor, "sensors_hourly", _HOURLY_TYPES, hourly)):
+            _store_pg_incoming(cursor, batch, _HOURLY_ADD_PG[_one_per_hour(batch)])
+        cursor.execute(
+            "INSERT INTO sensors_pending_day (day) SELECT unnest(%s::bigint[])",
+            [rollups.days_of(batch.ts)],
+        )
+    return len(batch)
+
+
+def _store_pg_incoming(cursor, batch: Batch, statement: str) -> int:
+    """Run `statement` on the batch copied into the temporary table `sensors_incoming`;
+    returns the count it selects, if any."""
+    cursor.execute(_INCOMING_PG)
+    _copy(
+        cursor,
+        "sensors_incoming",
+        _READING_TYPES,
+        (batch.ts, batch.device_ids, batch.quantities, batch.values),
+    )
+    cursor.execute(statement)
+    count = cursor.fetchone()[0] if cursor.description else None
+    cursor.execute("TRUNCATE sensors_incoming")
+    return count
