@@ -6,7 +6,8 @@
   fell by about a third after the leak programme, 6 bins;
 - La Baule-Escoublac: people counters on a beach, with a public real-time page;
 - Arras: a car park with 20 spot sensors and a counting car park;
-- Cahors: 10 bins (one full, one silent).
+- Cahors: 10 bins (one full, one silent);
+- Agen: energy meters of four municipal buildings and two air-quality sensors.
 
 Fourteen days of hourly readings go through the ingestion path in a few batches; the
 detectors then open the alerts. `tick()` (run every 10 minutes by the scheduler)
@@ -16,6 +17,7 @@ flowing until its alert is closed.
 
 import datetime
 import math
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +27,7 @@ import numpy as np
 from territoria.sensors import detection, ingest, simulator
 from territoria.sensors.enums import AlertKind, AlertStatus, DeviceKind, Quantity, SiteKind
 from territoria.sensors.models import Alert, Device, Fleet, SavingsMeasure, Site
+from territoria.sensors.units import QUANTITIES
 
 HOUR, DAY = 3600, 86400
 DAYS = 14
@@ -101,18 +104,19 @@ def _fleet(collectivite) -> Fleet:
     return fleet
 
 
-def load(collectivites) -> None:
-    """Add this module's demo content; idempotent (nothing is added twice)."""
+def load(collectivites, now=None) -> None:
+    """Add this module's demo content, up to `now`; idempotent (nothing is added twice)."""
     by_slug = {c.slug: c for c in collectivites}
     if Fleet.objects.filter(name=FLEET_NAME).exists():
         return
-    now = timezone.now()
+    now = now or timezone.now()
     rng = np.random.default_rng(2026)
     loaders = {
         "saint-amand-montrond": _saint_amand,
         "la-baule-escoublac": _la_baule,
         "arras": _arras,
         "cahors": _cahors,
+        "agen": _agen,
     }
     for slug, loader in loaders.items():
         if slug in by_slug:
@@ -259,6 +263,26 @@ def _cahors(collectivite, rng, now) -> None:
     _ingest_matrix(bins, "fill_level", ts, levels)
 
 
+AGEN_CENTRE = (44.2033, 0.6163)
+AGEN_BUILDINGS = ["Hôtel de ville", "Médiathèque", "Stadium municipal", "Groupe scolaire"]
+AGEN_AIR = ["Boulevard de la République", "Place Armand-Fallières"]
+
+
+def _agen(collectivite, rng, now) -> None:
+    fleet = _fleet(collectivite)
+    ts = _ts(now)
+    meters = _devices(
+        fleet, None, DeviceKind.ENERGY_METER, AGEN_BUILDINGS, AGEN_CENTRE, rng,
+        prefix="AGEN-ENERGIE",
+    )  # fmt: skip
+    _ingest_matrix(meters, "energy", ts, simulator.energy_kwh(rng, len(meters), ts, base=6.0))
+    sensors = _devices(
+        fleet, None, DeviceKind.AIR_QUALITY, AGEN_AIR, AGEN_CENTRE, rng, prefix="AGEN-AIR",
+    )  # fmt: skip
+    for quantity, matrix in simulator.air_pollution(rng, len(sensors), ts).items():
+        _ingest_matrix(sensors, quantity, ts, matrix)
+
+
 # ------------------------------------------------------------------------ live
 
 
@@ -287,12 +311,23 @@ def _building_volumes(rng, n, ts):
     return simulator.household_volumes(rng, n, ts, gap_rate=0, daily_litres=900.0)
 
 
+def _one(quantity, generate):
+    return lambda rng, ts: {quantity: generate(rng, 1, ts)[0]}
+
+
+# Device kind -> (rng, ts) -> {quantity: values}, for the kinds without state.
 LIVE_GENERATORS = {
-    DeviceKind.WATER_METER: ("water_volume", _building_volumes),
-    DeviceKind.WASTE_BIN: ("fill_level", None),
-    DeviceKind.PEOPLE_COUNTER: ("people_count", simulator.people_counts),
-    DeviceKind.PARKING_SPOT: ("occupied", simulator.parking_occupancy),
-}  # fmt: skip
+    DeviceKind.WATER_METER: _one("water_volume", _building_volumes),
+    DeviceKind.PEOPLE_COUNTER: _one("people_count", simulator.people_counts),
+    DeviceKind.PARKING_SPOT: _one("occupied", simulator.parking_occupancy),
+    DeviceKind.CAR_PARK: lambda rng, ts: {
+        "occupied": simulator.parking_occupancy(rng, 300, ts).sum(axis=0)
+    },
+    DeviceKind.ENERGY_METER: _one("energy", partial(simulator.energy_kwh, base=6.0)),
+    DeviceKind.AIR_QUALITY: lambda rng, ts: {
+        q: v[0] for q, v in simulator.air_pollution(rng, 1, ts).items()
+    },
+}
 
 
 def tick(now=None) -> int:
@@ -320,39 +355,46 @@ def tick(now=None) -> int:
         ts = np.arange(last + HOUR, current + 1, HOUR)[-48:]
         if not len(ts):
             continue
-        if device.kind == DeviceKind.FLOW_METER:
-            profile = profiles.get(device.external_id)
-            if profile is None:
-                continue
-            quantity = "flow_rate"
-            values = np.asarray(profile)[simulator.local_hours(ts)] * rng.lognormal(
-                0, 0.02, size=len(ts)
-            )
-            values = np.round(values + leaks.get(device.pk, 0.0), 3)
-        elif device.kind == DeviceKind.WASTE_BIN:
-            quantity = "fill_level"
-            level = device.last_value or 0.0
-            values = np.minimum(level + np.cumsum(rng.uniform(0, 1.5, size=len(ts))), 100).round(1)
-        elif device.kind in LIVE_GENERATORS and LIVE_GENERATORS[device.kind][1]:
-            quantity, generate = LIVE_GENERATORS[device.kind]
-            values = generate(rng, 1, ts)[0]
-            if device.kind == DeviceKind.WATER_METER and device.pk in leaks:
-                values = values + round(leaks[device.pk] * 1000)
-        else:
+        series = _live_series(device, ts, rng, profiles, leaks)
+        if not series:
             continue
         directory = {device.external_id: device.pk}
         items = ingest.Items(
-            devices=[device.external_id] * len(ts),
-            quantities=[quantity] * len(ts),
-            timestamps=ts.tolist(),
-            values=values.tolist(),
-            units=[None] * len(ts),
-            labels=list(range(len(ts))),
+            devices=[device.external_id] * len(ts) * len(series),
+            quantities=[q for q in series for _ in ts],
+            timestamps=ts.tolist() * len(series),
+            values=[v for values in series.values() for v in values.tolist()],
+            units=[None] * len(ts) * len(series),
+            labels=list(range(len(ts) * len(series))),
         )
         sent += ingest.ingest(items, directory).inserted
         device.last_seen_at = datetime.datetime.fromtimestamp(int(ts[-1]), tz=datetime.UTC)
-        device.last_value = float(values[-1])
+        device.last_value = float(series[QUANTITIES[device.main_quantity][0]][-1])
         Device.objects.filter(pk=device.pk).update(
             last_seen_at=device.last_seen_at, last_value=device.last_value
         )
     return sent
+
+
+def _live_series(device, ts, rng, profiles, leaks) -> dict[str, np.ndarray]:
+    """A simulated device's readings at the instants ts, by quantity name (none for a
+    device the demo cannot continue)."""
+    leak = leaks.get(device.pk, 0.0)
+    if device.kind == DeviceKind.FLOW_METER:
+        profile = profiles.get(device.external_id)
+        if profile is None:
+            return {}
+        values = np.asarray(profile)[simulator.local_hours(ts)] * rng.lognormal(
+            0, 0.02, size=len(ts)
+        )
+        return {"flow_rate": np.round(values + leak, 3)}
+    if device.kind == DeviceKind.WASTE_BIN:
+        level = device.last_value or 0.0
+        filling = np.cumsum(rng.uniform(0, 1.5, size=len(ts)))
+        return {"fill_level": np.minimum(level + filling, 100).round(1)}
+    if device.kind not in LIVE_GENERATORS:
+        return {}
+    series = LIVE_GENERATORS[device.kind](rng, ts)
+    if device.kind == DeviceKind.WATER_METER and leak:
+        series["water_volume"] = series["water_volume"] + round(leak * 1000)
+    return series

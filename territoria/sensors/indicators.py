@@ -56,6 +56,17 @@ def daily_totals(device_ids: list[int], quantity: int, days: int, now=None) -> l
     return sorted(sums.items())
 
 
+def device_totals(device_ids: list[int], quantity: int, days: int, now=None) -> dict[int, float]:
+    """{device: sum of the quantity over the last `days` days}."""
+    now = now or timezone.now()
+    sums: dict = defaultdict(float)
+    for device, _hour, _n, total, *_ in hourly(
+        device_ids, quantity, int(now.timestamp()) - days * DAY
+    ):
+        sums[device] += total
+    return dict(sums)
+
+
 def hourly_totals(
     device_ids: list[int], quantity: int, hours: int, now=None, *, mean=False
 ) -> list[tuple]:

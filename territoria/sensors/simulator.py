@@ -7,8 +7,8 @@
   shipped inside the `wntr` package (92 junctions, 2 sources, 3 tanks), demands
   varied day to day; network leaks are WNTR leaks (Q = Cd·A·√(2gh)) sized as a
   fraction of the night flow, so the flows stay hydraulically consistent.
-- Other devices (bins, parking, people counters, energy) follow simple daily
-  patterns for the dashboards.
+- Other devices (bins, parking, people counters, energy, air quality) follow simple
+  daily patterns for the dashboards.
 """
 
 import math
@@ -256,3 +256,21 @@ def energy_kwh(rng, meters: int, ts: np.ndarray, *, base=4.0):
     hours = local_hours(ts)
     shape = np.where((hours >= 7) & (hours <= 18), 3.0, 1.0) * np.where(weekdays(ts) >= 5, 0.5, 1.0)
     return np.round(base * shape[None, :] * rng.lognormal(0, 0.15, size=(meters, len(ts))), 2)
+
+
+def air_pollution(rng, sensors: int, ts: np.ndarray) -> dict[str, np.ndarray]:
+    """Hourly µg/m³ by pollutant name: NO₂ and PM10 rise with the working days' rush
+    hours, PM10 also drifts from day to day (weather), PM2.5 is about 0.6 of PM10."""
+    ts = np.asarray(ts)
+    hours = local_hours(ts)
+    rush = np.exp(-((hours - 8.5) ** 2) / 2.0) + np.exp(-((hours - 18) ** 2) / 3.0)
+    traffic = rush * np.where(weekdays(ts) >= 5, 0.4, 1.0)
+    days = (ts - ts[0]) // DAY
+    weather = rng.lognormal(0, 0.3, size=(sensors, int(days.max()) + 1))[:, days]
+    noise = rng.lognormal(0, 0.15, size=(3, sensors, len(ts)))
+    pm10 = (12 + 8 * traffic) * weather * noise[0]
+    return {
+        "pm10": np.round(pm10, 1),
+        "pm25": np.round(0.6 * pm10 * noise[1], 1),
+        "no2": np.round((10 + 25 * traffic) * noise[2], 1),
+    }

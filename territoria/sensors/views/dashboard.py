@@ -108,9 +108,11 @@ def dashboard(request, slug):
             ),
             "today": sum(v for h, v in hours if h.date() == timezone.localdate()),
         }
-    energy = [d.pk for d in by_kind.get(DeviceKind.ENERGY_METER, [])]
-    if energy:
+    meters = by_kind.get(DeviceKind.ENERGY_METER, [])
+    if meters:
+        energy = [d.pk for d in meters]
         daily = indicators.daily_totals(energy, Quantity.ENERGY, 14, now)
+        week = indicators.device_totals(energy, Quantity.ENERGY, 7, now)
         context["energy"] = {
             "chart": bar_chart(
                 [(d.strftime("%d/%m"), v) for d, v in daily],
@@ -118,6 +120,13 @@ def dashboard(request, slug):
                 y_label="kWh",
             ),
             "rows": daily,
+            "meters": sorted(
+                (
+                    {"device": d, "week": week.get(d.pk, 0.0), "per_day": week.get(d.pk, 0.0) / 7}
+                    for d in meters
+                ),
+                key=lambda m: -m["week"],
+            ),
         }
     air = by_kind.get(DeviceKind.AIR_QUALITY, [])
     if air:
