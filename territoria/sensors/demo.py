@@ -107,8 +107,6 @@ def _fleet(collectivite) -> Fleet:
 def load(collectivites, now=None) -> None:
     """Add this module's demo content, up to `now`; idempotent (nothing is added twice)."""
     by_slug = {c.slug: c for c in collectivites}
-    if Fleet.objects.filter(name=FLEET_NAME).exists():
-        return
     now = now or timezone.now()
     rng = np.random.default_rng(2026)
     loaders = {
@@ -119,7 +117,11 @@ def load(collectivites, now=None) -> None:
         "agen": _agen,
     }
     for slug, loader in loaders.items():
-        if slug in by_slug:
+        # Per collectivité, so that a demo loaded by an earlier version gains what is new.
+        if (
+            slug in by_slug
+            and not Fleet.objects.filter(collectivite=by_slug[slug], name=FLEET_NAME).exists()
+        ):
             with transaction.atomic():
                 loader(by_slug[slug], rng, now)
             detection.run(by_slug[slug], now)

@@ -64,3 +64,14 @@ def test_live_tick_continues_every_simulated_device(agen):
     assert demo.tick(now) == 3 * (len(devices) - air) + 3 * 3 * air
     assert {d.last_seen_at for d in Device.objects.filter(collectivite=agen)} == {current}
     assert demo.tick(now) == 0
+
+
+@pytest.mark.django_db
+def test_loading_again_adds_only_the_collectivites_without_demo_devices(agen):
+    """A second load leaves Cahors' demo as it was and gives Agen its own."""
+    cahors = make_collectivite(make_commune("46042", "Cahors", dep="46", reg="76"), "cahors")
+    demo.load([cahors])
+    first = Device.objects.filter(collectivite=cahors).count()
+    demo.load([cahors, agen])
+    assert Device.objects.filter(collectivite=cahors).count() == first == 10
+    assert Device.objects.filter(collectivite=agen).count() == 6
