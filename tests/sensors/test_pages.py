@@ -1,6 +1,7 @@
 """Sensors pages: members see their dashboards and act on alerts; others get 404."""
 
 import datetime
+import re
 
 from django.utils import timezone
 
@@ -228,3 +229,31 @@ def test_sensors_home_tells_a_visitor_what_members_find_and_lists_public_sites(
     page = client.get("/capteurs/").content.decode()
     assert 'href="/capteurs/saint-amand-montrond/"' in page
     assert "?next=/capteurs/" not in page
+
+
+@pytest.mark.django_db
+def test_alert_list_gives_each_leak_its_water_lost_and_cost(fleet, world, client):
+    """The list shows a leak's m³ and € next to it; a silent sensor has neither."""
+    device = Device.objects.get(external_id="SAM-0042")
+    actions.open_alert(
+        world.saint_amand,
+        kind=AlertKind.CONTINUOUS_FLOW,
+        device=device,
+        title="Fuite du stade",
+        started_at=timezone.now() - datetime.timedelta(hours=100),
+        leak_m3_per_hour=1.0,
+        price_per_m3=4.0,
+        price_source="Factures",
+    )
+    actions.open_alert(
+        world.saint_amand, kind=AlertKind.SILENT, device=device, title="Muet", started_at=NOW
+    )
+    client.force_login(world.agent_saint_amand)
+    page = client.get("/capteurs/saint-amand-montrond/alertes/").content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    cells = {
+        re.search(r">([^<]+)</a>", row).group(1): re.findall(r"<td>\s*([^<]*?)\s*</td>", row)
+        for row in rows[1:]
+    }
+    assert cells["Fuite du stade"][-2:] == ["100,0", "400"]
+    assert cells["Muet"][-2:] == ["—", "—"]
