@@ -11,7 +11,7 @@ from django.utils import timezone
 
 import numpy as np
 
-from territoria.sensors import leaks, rollups
+from territoria.sensors import leaks, rollups, units
 from territoria.sensors.enums import DeviceKind, Quantity
 from territoria.sensors.models import Device
 
@@ -43,6 +43,20 @@ def hourly(device_ids: list[int], quantity: int, since: int) -> list[tuple]:
         "ORDER BY hour",
         [since, quantity, *device_ids],
     )
+
+
+def device_hours(device: Device, since: int) -> dict[int, dict[int, float]]:
+    """{quantity: {hour (epoch s): the hour's total, or its mean for a quantity that does
+    not add up}} of one device since `since`; its main quantity first."""
+    series: dict[int, dict[int, float]] = {device.main_quantity: {}}
+    for quantity, hour, n, total in _rows(
+        "SELECT quantity, hour, n, total FROM sensors_hourly WHERE device_id = %s "
+        "AND hour >= %s ORDER BY quantity, hour",
+        [device.pk, since],
+    ):
+        additive = units.is_additive(quantity)
+        series.setdefault(quantity, {})[hour] = total if additive else total / n
+    return series
 
 
 def daily_totals(device_ids: list[int], quantity: int, days: int, now=None) -> list[tuple]:

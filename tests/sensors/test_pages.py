@@ -257,3 +257,41 @@ def test_alert_list_gives_each_leak_its_water_lost_and_cost(fleet, world, client
     }
     assert cells["Fuite du stade"][-2:] == ["100,0", "400"]
     assert cells["Muet"][-2:] == ["—", "—"]
+
+
+@pytest.mark.django_db
+def test_device_page_shows_every_quantity_it_sends(fleet, world, client):
+    """An air sensor's page charts its pollutants together and its battery apart, with
+    a column per quantity in the figures."""
+    _hours(fleet, "AIR-1", "pm10", [18.0, 22.0])
+    _hours(fleet, "AIR-1", "no2", [30.0, 34.0])
+    _hours(fleet, "AIR-1", "battery", [3.6])
+    device = Device.objects.get(external_id="AIR-1")
+    client.force_login(world.agent_saint_amand)
+    page = client.get(device.get_absolute_url()).content.decode()
+    titles = re.findall(r"<title id=\"[^\"]+\">([^<]+)</title>", page)
+    assert titles == [
+        "Particules PM10, Dioxyde d&#x27;azote par heure, 7 derniers jours",
+        "Tension de la pile par heure, 7 derniers jours",
+    ]
+    headers = re.findall(r"<th scope=\"col\">\s*([^<]+?)\s*</th>", page)
+    assert [" ".join(h.split()) for h in headers] == [
+        "Heure",
+        "Particules PM10 (µg/m³)",
+        "Dioxyde d&#x27;azote (µg/m³)",
+        "Tension de la pile (V)",
+    ]
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    assert [" ".join(c.split()) for c in re.findall(r"<td>(.*?)</td>", first_row, re.S)] == [
+        "22,00",
+        "34,00",
+        "3,60",
+    ]
+
+
+@pytest.mark.django_db
+def test_page_of_a_device_that_never_sent_anything(fleet, world, client):
+    """A new device's page opens, says it never sent and has no figures."""
+    client.force_login(world.agent_saint_amand)
+    page = client.get(Device.objects.get(external_id="BAC-12").get_absolute_url())
+    assert page.status_code == 200 and "jamais" in page.content.decode()

@@ -192,31 +192,41 @@ def site_detail(request, slug, pk):
 
 
 def device_detail(request, slug, pk):
+    """A device's last 7 days, hour by hour, in every quantity it sends: one chart per
+    unit, and the last 48 hours in figures."""
     collectivite, device = scoped(request, slug, Device, pk)
     now = timezone.now()
-    quantity = device.main_quantity
-    rows = indicators.hourly([device.pk], quantity, int(now.timestamp()) - 7 * 86400)
+    series = indicators.device_hours(device, int(now.timestamp()) - 7 * 86400)
     tz = timezone.get_current_timezone()
-    points = [
-        (
-            datetime.datetime.fromtimestamp(hour, tz=tz),
-            total if units.is_additive(quantity) else total / n,
+
+    def moment(hour):
+        return datetime.datetime.fromtimestamp(hour, tz=tz)
+
+    by_unit: dict[str, list[int]] = {}
+    for quantity in series:
+        by_unit.setdefault(units.unit_label(quantity), []).append(quantity)
+    charts = [
+        line_chart(
+            [
+                Series(str(Quantity(q).label), [(moment(h), v) for h, v in series[q].items()])
+                for q in quantities
+            ],
+            title=_("%(q)s par heure, 7 derniers jours")
+            % {"q": ", ".join(str(Quantity(q).label) for q in quantities)},
+            y_label=unit or _("nombre"),
         )
-        for _device, hour, n, total, *_rest in rows
+        for unit, quantities in by_unit.items()
     ]
-    chart = line_chart(
-        [Series(str(Quantity(quantity).label), points)],
-        title=_("%(q)s par heure, 7 derniers jours") % {"q": Quantity(quantity).label},
-        y_label=device.unit_label or _("nombre"),
-    )
+    hours = sorted({h for values in series.values() for h in values}, reverse=True)[:48]
     return render(
         request,
         "sensors/device.html",
         {
             "collectivite": collectivite,
             "device": device,
-            "chart": chart,
-            "points": points[-48:][::-1],
+            "charts": charts,
+            "columns": [(Quantity(q).label, units.unit_label(q)) for q in series],
+            "rows": [(moment(h), [values.get(h) for values in series.values()]) for h in hours],
             "silent": device.is_silent(now),
             "alerts": device.alerts.all()[:20],
         },
