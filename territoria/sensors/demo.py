@@ -5,7 +5,8 @@
   buildings (the gymnasium leaks 12 L/h), a year of daily history where consumption
   fell by about a third after the leak programme, 6 bins;
 - La Baule-Escoublac: people counters on a beach, with a public real-time page;
-- Arras: a car park with 20 spot sensors and a counting car park;
+- Arras: a car park with 20 spot sensors (one stuck "occupied" for 4 days) and a
+  counting car park;
 - Cahors: 10 bins (one full, one silent);
 - Agen: energy meters of four municipal buildings and two air-quality sensors.
 
@@ -228,6 +229,9 @@ def _la_baule(collectivite, rng, now) -> None:
     _ingest_matrix(counters, "people_count", ts, simulator.people_counts(rng, len(counters), ts))
 
 
+STUCK_SPOT = 6  # "Place 7"
+
+
 def _arras(collectivite, rng, now) -> None:
     fleet = _fleet(collectivite)
     place = Site.objects.create(
@@ -239,7 +243,9 @@ def _arras(collectivite, rng, now) -> None:
         (50.2917, 2.7794), rng, prefix="ARR-PLACE", silent_after_hours=48,
     )  # fmt: skip
     ts = _ts(now)
-    _ingest_matrix(spots, "occupied", ts, simulator.parking_occupancy(rng, len(spots), ts))
+    occupied = simulator.parking_occupancy(rng, len(spots), ts)
+    occupied[STUCK_SPOT, -96:] = 1.0  # a sensor that no longer sees the car leave
+    _ingest_matrix(spots, "occupied", ts, occupied)
     station = Site.objects.create(
         collectivite=collectivite, name="Parking de la gare", kind=SiteKind.CAR_PARK,
         capacity=300, latitude=50.2863, longitude=2.7815,
@@ -349,6 +355,11 @@ def tick(now=None) -> int:
             kind__in=[AlertKind.CONTINUOUS_FLOW, AlertKind.NIGHT_FLOW],
         ).exclude(status=AlertStatus.CLOSED)
     }
+    stuck = set(
+        Alert.objects.filter(device__fleet__simulated=True, kind=AlertKind.STUCK)
+        .exclude(status=AlertStatus.CLOSED)
+        .values_list("device_id", flat=True)
+    )
     profiles = _profiles()
     for device in devices:
         if device.kind == DeviceKind.WASTE_BIN and device.last_value is None:
@@ -357,7 +368,7 @@ def tick(now=None) -> int:
         ts = np.arange(last + HOUR, current + 1, HOUR)[-48:]
         if not len(ts):
             continue
-        series = _live_series(device, ts, rng, profiles, leaks)
+        series = _live_series(device, ts, rng, profiles, leaks, stuck)
         if not series:
             continue
         directory = {device.external_id: device.pk}
@@ -378,10 +389,12 @@ def tick(now=None) -> int:
     return sent
 
 
-def _live_series(device, ts, rng, profiles, leaks) -> dict[str, np.ndarray]:
+def _live_series(device, ts, rng, profiles, leaks, stuck) -> dict[str, np.ndarray]:
     """A simulated device's readings at the instants ts, by quantity name (none for a
-    device the demo cannot continue)."""
+    device the demo cannot continue). A stuck spot stays stuck until its alert closes."""
     leak = leaks.get(device.pk, 0.0)
+    if device.pk in stuck:
+        return {"occupied": np.full(len(ts), device.last_value or 0.0)}
     if device.kind == DeviceKind.FLOW_METER:
         profile = profiles.get(device.external_id)
         if profile is None:

@@ -64,6 +64,7 @@ def run(collectivite, now=None) -> list:
         night_flow_significant,
         bins_full,
         silent_devices,
+        stuck_spots,
         thresholds,
     ):
         opened += [alert for alert in detector(collectivite, now) if alert is not None]
@@ -348,6 +349,54 @@ def silent_devices(collectivite, now) -> list:
                     started_at=reference,
                 )
             )
+    return opened
+
+
+# A parking spot's sensor that reports the same state for this long has probably
+# stopped seeing cars (magnetometers wear out: SFpark's had a short life).
+STUCK_AFTER_HOURS = 72
+
+
+def stuck_spots(collectivite, now) -> list:
+    """Rule (f): parking spot sensors still sending, whose state has not changed for
+    `STUCK_AFTER_HOURS` hours (readings at the start and in the last day of that
+    window, all occupied or all free)."""
+    end = _epoch(now) // HOUR * HOUR
+    start = end - STUCK_AFTER_HOURS * HOUR
+    rows = _rows(
+        "SELECT device_id, MIN(minimum), MAX(maximum), MIN(hour), MAX(hour) "  # noqa: S608
+        "FROM sensors_hourly WHERE hour >= %s AND hour < %s AND quantity = %s "
+        f"AND device_id IN ({_DEVICES_OF}) GROUP BY device_id",
+        [start, end, Quantity.OCCUPIED, collectivite.pk, DeviceKind.PARKING_SPOT],
+    )
+    stuck = {
+        device_id: low
+        for device_id, low, high, first, last in rows
+        if low == high and first < start + 12 * HOUR and last >= end - DAY
+    }
+    opened = []
+    for device in Device.objects.filter(pk__in=list(stuck)).select_related("site"):
+        opened.append(
+            actions.open_alert(
+                collectivite,
+                kind=AlertKind.STUCK,
+                device=device,
+                site=device.site,
+                title=_("%(name)s : même état depuis au moins %(hours)s h (%(state)s)")
+                % {
+                    "name": device.name,
+                    "hours": STUCK_AFTER_HOURS,
+                    "state": _("occupée") if stuck[device.pk] else _("libre"),
+                },
+                detail=_(
+                    "Le capteur envoie toujours, mais la place n'a changé d'état ni dans "
+                    "un sens ni dans l'autre : vérifier le capteur sur place."
+                ),
+                severity=STUCK_AFTER_HOURS,
+                severity_unit="h",
+                started_at=_moment(start),
+            )
+        )
     return opened
 
 

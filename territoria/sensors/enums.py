@@ -51,6 +51,7 @@ class AlertKind(models.TextChoices):
     NIGHT_FLOW = "night_flow", _("Débit de nuit du secteur en hausse (fuite réseau)")
     BIN_FULL = "bin_full", _("Conteneur plein")
     SILENT = "silent", _("Capteur muet")
+    STUCK = "stuck", _("Place bloquée dans un état")
     THRESHOLD = "threshold", _("Seuil dépassé")
     VENDOR = "vendor", _("Alarme du compteur")
 

@@ -150,6 +150,31 @@ def test_full_bin_silent_device_and_threshold(fleet, world):
     assert [a.device.external_id for a in over] == ["AIR-1"]
 
 
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        pytest.param(lambda h: 1.0, "occupée", id="always_occupied_case"),
+        pytest.param(lambda h: 0.0, "libre", id="always_free_case"),
+        pytest.param(lambda h: float(h == 40), None, id="one_change_case"),
+        pytest.param(lambda h: 1.0 if h < 30 else None, None, id="silent_since_case"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_spot_stuck_in_one_state_for_three_days_alarms(fleet, world, states, expected):
+    """A spot sensor still sending one state for 72 h is flagged; a change, or a sensor
+    that stopped sending (the silent rule's case), is not."""
+    hours = [(h, states(h)) for h in range(detection.STUCK_AFTER_HOURS + 5)]
+    send(fleet, "occupied", [("PL-07", END - HOUR * (h + 1), v) for h, v in hours if v is not None])
+    opened = detection.stuck_spots(world.saint_amand, NOW)
+    if expected is None:
+        assert opened == []
+        return
+    assert [(a.kind, a.title) for a in opened] == [
+        (AlertKind.STUCK, f"Capteur PL-07 : même état depuis au moins 72 h ({expected})")
+    ]
+    assert detection.stuck_spots(world.saint_amand, NOW) == [None]  # already open
+
+
 @pytest.mark.django_db
 def test_lifecycle_acknowledge_then_close(fleet, world):
     """Open -> acknowledged -> closed; a closed leak counts in the savings; a second

@@ -9,7 +9,7 @@ import pytest
 
 from territoria.accounts.enums import Role
 from territoria.sensors import demo, indicators
-from territoria.sensors.enums import DeviceKind
+from territoria.sensors.enums import AlertKind, DeviceKind
 from territoria.sensors.models import Alert, Device
 from tests.factories import make_collectivite, make_commune, make_member
 
@@ -75,3 +75,18 @@ def test_loading_again_adds_only_the_collectivites_without_demo_devices(agen):
     demo.load([cahors, agen])
     assert Device.objects.filter(collectivite=cahors).count() == first == 10
     assert Device.objects.filter(collectivite=agen).count() == 6
+
+
+@pytest.mark.django_db
+def test_arras_demo_flags_its_stuck_spot_which_stays_stuck_live(world):
+    """Arras' demo has one alert, « Place 7 » stuck occupied, and live data keep it so."""
+    arras = make_collectivite(make_commune("62041", "Arras", dep="62", reg="32"), "arras")
+    now = timezone.now()
+    demo.load([arras], now=now - datetime.timedelta(hours=2))
+    assert [(a.kind, a.device.name) for a in Alert.objects.filter(collectivite=arras)] == [
+        (AlertKind.STUCK, "Place 7")
+    ]
+    demo.tick(now)
+    spot = Device.objects.get(collectivite=arras, name="Place 7")
+    hours = indicators.device_hours(spot, int(now.timestamp()) - 3 * 3600)
+    assert list(hours[spot.main_quantity].values()) == [1.0, 1.0, 1.0]
