@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
 from territoria.sensors import formats, ingest, storage, tasks
-from territoria.sensors.enums import AlertStatus, DeviceKind, SiteKind, Source
+from territoria.sensors.enums import AlertKind, AlertStatus, DeviceKind, SiteKind, Source
 from territoria.sensors.models import (
     Alert,
+    AlertMute,
     Device,
     Fleet,
     RawPayload,
@@ -383,3 +384,23 @@ def close_alert(alert: Alert, user, note: str = "") -> Alert:
 
 
 SOURCE_LABELS = dict(Source.choices)
+
+
+def set_alert_emails(user, collectivite, kinds) -> None:
+    """The alert kinds this agent or administrator receives by email; the others are
+    muted for them in this collectivité."""
+    if not may_operate(user, collectivite):
+        raise PermissionDenied
+    with transaction.atomic():
+        AlertMute.objects.of(collectivite).filter(user=user).delete()
+        AlertMute.objects.bulk_create(
+            AlertMute(collectivite=collectivite, user=user, kind=kind)
+            for kind in AlertKind.values
+            if kind not in kinds
+        )
+
+
+def alert_emails(user, collectivite) -> list[str]:
+    """The alert kinds this person receives by email in this collectivité."""
+    muted = set(AlertMute.objects.of(collectivite).filter(user=user).values_list("kind", flat=True))
+    return [kind for kind in AlertKind.values if kind not in muted]

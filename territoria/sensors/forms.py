@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from territoria.sensors.enums import AlertKind
+
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -30,4 +32,14 @@ class AlertNoteForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AlertEmailsForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Alertes que je reçois par courriel"),
+        choices=AlertKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Décochez celles qui ne vous concernent pas ; elles restent sur le site."),
     )

@@ -377,3 +377,23 @@ class SavingsMeasure(TenantModel):
     class Meta:
         verbose_name = _("économie mesurée")
         ordering = ["use_case_slug"]
+
+
+class AlertMute(TenantModel):
+    """An alert kind one member of the collectivité does not want by email (every kind
+    is sent to its agents and administrators unless they say so)."""
+
+    user = models.ForeignKey("accounts.User", models.CASCADE, related_name="+")
+    kind = models.CharField(_("type"), max_length=20, choices=AlertKind.choices)
+
+    class Meta:
+        verbose_name = _("alerte non reçue par courriel")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collectivite", "user", "kind"], name="sensors_alertmute_unique"
+            )
+        ]
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        mine = bool(user.is_authenticated and user.pk == self.user_id)
+        return {"view": mine, "change": mine, "delete": mine}

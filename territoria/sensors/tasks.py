@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from django_tasks import task
@@ -20,7 +21,7 @@ def notify_alert(alert_id: int) -> int:
     many messages were sent. Idempotent: the alert is claimed before sending."""
     from territoria.accounts.enums import Role
     from territoria.accounts.models import Membership
-    from territoria.sensors.models import Alert
+    from territoria.sensors.models import Alert, AlertMute
 
     with transaction.atomic():
         claimed = Alert.objects.filter(pk=alert_id, notified_at__isnull=True).update(
@@ -29,15 +30,20 @@ def notify_alert(alert_id: int) -> int:
     if not claimed:
         return 0
     alert = Alert.objects.select_related("collectivite", "device", "site").get(pk=alert_id)
+    muted = AlertMute.objects.of(alert.collectivite).filter(kind=alert.kind).values("user_id")
     emails = sorted(
         Membership.objects.filter(
             collectivite=alert.collectivite, role__in=[Role.AGENT, Role.ADMIN]
-        ).values_list("user__email", flat=True)
+        )
+        .exclude(user_id__in=muted)
+        .values_list("user__email", flat=True)
     )
     context = {
         "alert": alert,
         "SITE_NAME": settings.SITE_NAME,
         "url": settings.SITE_URL + alert.get_absolute_url(),
+        "choices_url": settings.SITE_URL
+        + reverse("sensors:alert_emails", kwargs={"slug": alert.collectivite.slug}),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string("sensors/emails/alert_subject.txt", context).split())

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/capteurs/<int:pk>/", dashboard.device_detail, name="device"),
     path("<slug:slug>/economies/", dashboard.savings, name="savings"),
     path("<slug:slug>/alertes/", alerts.alert_list, name="alerts"),
+    path("<slug:slug>/alertes/courriels/", alerts.alert_emails, name="alert_emails"),
     path("<slug:slug>/alertes/<int:pk>/", alerts.alert_detail, name="alert"),
     path(
         "<slug:slug>/alertes/<int:pk>/prise-en-compte/",

@@ -47,6 +47,7 @@ def samples(world):
         "sensors:device": {"slug": slug, "pk": device.pk},
         "sensors:device_geojson": {"slug": slug},
         "sensors:alerts": {"slug": slug},
+        "sensors:alert_emails": {"slug": slug},
         "sensors:alert": {"slug": slug, "pk": alert.pk},
         "sensors:alert_acknowledge": {"slug": slug, "pk": alert.pk},
         "sensors:alert_close": {"slug": slug, "pk": alert.pk},

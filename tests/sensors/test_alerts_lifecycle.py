@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
 import numpy as np
 import pytest
@@ -173,6 +174,39 @@ def test_a_spot_stuck_in_one_state_for_three_days_alarms(fleet, world, states, e
         (AlertKind.STUCK, f"Capteur PL-07 : même état depuis au moins 72 h ({expected})")
     ]
     assert detection.stuck_spots(world.saint_amand, NOW) == [None]  # already open
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_member_who_muted_a_kind_gets_only_the_other_kinds(
+    fleet, world, django_capture_on_commit_callbacks
+):
+    """An agent who unticked silent sensors still gets leaks; the admin gets both; each
+    email says where to change one's choices."""
+    kinds = [k for k in AlertKind.values if k != AlertKind.SILENT]
+    actions.set_alert_emails(world.agent_saint_amand, world.saint_amand, kinds)
+    device = Device.objects.get(external_id="SAM-0042")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.open_alert(
+            world.saint_amand, kind=AlertKind.SILENT, device=device, title="Muet", started_at=NOW
+        )
+    assert [m.to for m in mail.outbox] == [["admin@saint-amand.fr"]]
+    assert "/capteurs/saint-amand-montrond/alertes/courriels/" in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.open_alert(
+            world.saint_amand, kind=AlertKind.CONTINUOUS_FLOW, device=device, title="Fuite",
+            started_at=NOW,
+        )  # fmt: skip
+    assert sorted(m.to[0] for m in mail.outbox[1:]) == [
+        "admin@saint-amand.fr",
+        "agent@saint-amand.fr",
+    ]
+
+
+@pytest.mark.django_db
+def test_only_agents_and_admins_choose_their_alert_emails(world):
+    """An élu receives no alert email, so has no choice to save."""
+    with pytest.raises(PermissionDenied):
+        actions.set_alert_emails(world.elu_niort, world.niort, [])
 
 
 @pytest.mark.django_db

@@ -295,3 +295,49 @@ def test_page_of_a_device_that_never_sent_anything(fleet, world, client):
     client.force_login(world.agent_saint_amand)
     page = client.get(Device.objects.get(external_id="BAC-12").get_absolute_url())
     assert page.status_code == 200 and "jamais" in page.content.decode()
+
+
+EMAILS = "/capteurs/saint-amand-montrond/alertes/courriels/"
+
+
+def _checked(page: str) -> list[str]:
+    return re.findall(r'value="(\w+)"[^>]*\bchecked', page)
+
+
+@pytest.mark.django_db
+def test_agent_chooses_the_alerts_they_receive_by_email(fleet, world, client):
+    """Every kind is ticked at first; unticking keeps only the chosen ones."""
+    client.force_login(world.agent_saint_amand)
+    assert _checked(client.get(EMAILS).content.decode()) == list(AlertKind.values)
+    response = client.post(EMAILS, {"kinds": ["bin_full", "stuck"]}, follow=True)
+    page = response.content.decode()
+    assert "Vos choix sont enregistrés." in page
+    assert _checked(page) == ["bin_full", "stuck"]
+    assert actions.alert_emails(world.admin_saint_amand, world.saint_amand) == list(
+        AlertKind.values
+    )
+
+
+@pytest.mark.django_db
+def test_unknown_alert_kind_is_refused_and_nothing_changes(fleet, world, client):
+    """A forged kind gets a French error and the earlier choice stays."""
+    client.force_login(world.agent_saint_amand)
+    client.post(EMAILS, {"kinds": ["silent"]})
+    response = client.post(EMAILS, {"kinds": ["bin_full", "nimporte"]})
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert actions.alert_emails(world.agent_saint_amand, world.saint_amand) == ["silent"]
+
+
+@pytest.mark.django_db
+def test_an_elu_is_told_alert_emails_go_to_agents(world, client):
+    """An élu sees why there is nothing to choose, and cannot post a choice."""
+    from territoria.accounts.enums import Role
+    from tests.factories import make_member
+
+    elu = make_member(world.saint_amand, Role.ELU, "elu@saint-amand.fr")
+    client.force_login(elu)
+    page = client.get(EMAILS).content.decode()
+    assert "elles vont aux agents et aux administrateurs" in page
+    assert 'name="kinds"' not in page
+    assert client.post(EMAILS, {"kinds": []}).status_code == 403

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from territoria.accounts.actions import ActionError
 from territoria.sensors import actions
 from territoria.sensors.enums import AlertStatus
-from territoria.sensors.forms import AlertNoteForm
-from territoria.sensors.models import Alert
+from territoria.sensors.forms import AlertEmailsForm, AlertNoteForm
+from territoria.sensors.models import Alert, may_operate
 from territoria.sensors.views.common import scoped
 from territoria.territories.tenancy import collectivite_for
 
@@ -77,3 +77,28 @@ def alert_acknowledge(request, slug, pk):
 @require_POST
 def alert_close(request, slug, pk):
     return _transition(request, slug, pk, actions.close_alert, _("Alerte close."))
+
+
+def alert_emails(request, slug):
+    """The alert kinds the signed-in agent or administrator receives by email; élus
+    receive none and are told so."""
+    collectivite = collectivite_for(request, slug, "view_private")
+    receives = may_operate(request.user, collectivite)
+    status = 200
+    if request.method == "POST":
+        if not receives:
+            raise PermissionDenied
+        form = AlertEmailsForm(request.POST)
+        if form.is_valid():
+            actions.set_alert_emails(request.user, collectivite, form.cleaned_data["kinds"])
+            messages.success(request, _("Vos choix sont enregistrés."))
+            return redirect("sensors:alert_emails", slug=collectivite.slug)
+        status = 400
+    else:
+        form = AlertEmailsForm(initial={"kinds": actions.alert_emails(request.user, collectivite)})
+    return render(
+        request,
+        "sensors/alert_emails.html",
+        {"collectivite": collectivite, "form": form, "receives": receives},
+        status=status,
+    )
