@@ -310,6 +310,7 @@ class Alert(TenantModel):
     )
     note = models.TextField(_("note"), blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     # Leak alerts: flow lost in m³/h and the price of a m³ with where it comes from.
     leak_m3_per_hour = models.FloatField(default=0)
     price_per_m3 = models.FloatField(null=True, blank=True)

@@ -1,5 +1,6 @@
-"""Background work of the sensors module: alert emails, the daily rollups every
-minute, the detectors every hour, the retention of raw readings every day."""
+"""Background work of the sensors module: alert emails and their reminder, the daily
+rollups every minute, the detectors every hour, the retention of raw readings every
+day."""
 
 from datetime import timedelta
 
@@ -14,14 +15,15 @@ from django_tasks import task
 
 from territoria.scheduler.schedule import every
 
+# An open alert nobody has acknowledged after this long is sent again, once.
+REMIND_AFTER = timedelta(hours=24)
+
 
 @task()
 def notify_alert(alert_id: int) -> int:
     """Email the agents and admins of the alert's collectivité once; returns how
     many messages were sent. Idempotent: the alert is claimed before sending."""
-    from territoria.accounts.enums import Role
-    from territoria.accounts.models import Membership
-    from territoria.sensors.models import Alert, AlertMute
+    from territoria.sensors.models import Alert
 
     with transaction.atomic():
         claimed = Alert.objects.filter(pk=alert_id, notified_at__isnull=True).update(
@@ -29,7 +31,40 @@ def notify_alert(alert_id: int) -> int:
         )
     if not claimed:
         return 0
-    alert = Alert.objects.select_related("collectivite", "device", "site").get(pk=alert_id)
+    return _email_alert(Alert.objects.get(pk=alert_id), reminder=False)
+
+
+@every(timedelta(hours=1))
+@task()
+def remind_open_alerts() -> int:
+    """Alerts still open (not acknowledged) `REMIND_AFTER` after they opened are sent
+    again, once; returns how many messages were sent."""
+    from territoria.sensors.enums import AlertStatus
+    from territoria.sensors.models import Alert
+
+    sent = 0
+    due = Alert.objects.filter(
+        status=AlertStatus.OPEN,
+        opened_at__lte=timezone.now() - REMIND_AFTER,
+        reminded_at__isnull=True,
+    )
+    for alert in due:
+        with transaction.atomic():
+            claimed = Alert.objects.filter(pk=alert.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
+        if claimed:
+            sent += _email_alert(alert, reminder=True)
+    return sent
+
+
+def _email_alert(alert, *, reminder: bool) -> int:
+    """Send the alert to the collectivité's agents and admins who have not muted its
+    kind; returns how many messages were sent."""
+    from territoria.accounts.enums import Role
+    from territoria.accounts.models import Membership
+    from territoria.sensors.models import AlertMute
+
     muted = AlertMute.objects.of(alert.collectivite).filter(kind=alert.kind).values("user_id")
     emails = sorted(
         Membership.objects.filter(
@@ -40,6 +75,9 @@ def notify_alert(alert_id: int) -> int:
     )
     context = {
         "alert": alert,
+        "reminder": reminder,
+        "lost_m3": alert.lost_m3(),
+        "lost_eur": alert.lost_eur(),
         "SITE_NAME": settings.SITE_NAME,
         "url": settings.SITE_URL + alert.get_absolute_url(),
         "choices_url": settings.SITE_URL

@@ -2,17 +2,19 @@
 closed, members are emailed, leaks carry their lost water and its cost."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 import numpy as np
 import pytest
 
 from territoria.accounts.actions import ActionError
 from territoria.roadmap.planning import default_profile
-from territoria.sensors import actions, detection, ingest
+from territoria.sensors import actions, detection, ingest, tasks
 from territoria.sensors.enums import AlertKind, AlertStatus
 from territoria.sensors.links import leak_savings
 from territoria.sensors.models import Alert, Device
@@ -207,6 +209,39 @@ def test_only_agents_and_admins_choose_their_alert_emails(world):
     """An élu receives no alert email, so has no choice to save."""
     with pytest.raises(PermissionDenied):
         actions.set_alert_emails(world.elu_niort, world.niort, [])
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_leak_nobody_acknowledged_for_a_day_is_sent_again_once(
+    fleet, world, django_capture_on_commit_callbacks
+):
+    """After 24 h still open, a leak is emailed again with the water lost so far; an
+    acknowledged alert is not, and the reminder is sent only once."""
+    device = Device.objects.get(external_id="SAM-0042")
+    with django_capture_on_commit_callbacks(execute=True):
+        leak = actions.open_alert(
+            world.saint_amand, kind=AlertKind.CONTINUOUS_FLOW, device=device, title="Fuite",
+            started_at=timezone.now() - datetime.timedelta(hours=30),
+            leak_m3_per_hour=0.5, price_per_m3=4.0, price_source="Factures",
+        )  # fmt: skip
+        seen = actions.open_alert(
+            world.saint_amand, kind=AlertKind.SILENT, device=device, title="Muet",
+            started_at=timezone.now(),
+        )  # fmt: skip
+    actions.acknowledge_alert(seen, world.agent_saint_amand)
+    mail.outbox.clear()
+    assert tasks.remind_open_alerts.call() == 0  # not a day old yet
+    Alert.objects.update(opened_at=timezone.now() - datetime.timedelta(hours=25))
+    assert tasks.remind_open_alerts.call() == 2
+    assert {m.subject for m in mail.outbox} == {
+        "[Saint-Amand-Montrond] Rappel, alerte capteur toujours ouverte : Fuite"
+    }
+    body = mail.outbox[0].body
+    assert "n'a encore été prise en compte par personne" in body
+    assert re.search(r"Eau perdue depuis le début estimé : 15,\d m³, soit environ 6\d €", body)
+    assert tasks.remind_open_alerts.call() == 0
+    leak.refresh_from_db()
+    assert leak.reminded_at is not None
 
 
 @pytest.mark.django_db
