@@ -95,14 +95,21 @@ def _writes(batch: Batch, keep) -> _Writes:
     )
 
 
+def _accepted(action) -> bool:
+    """Run `action` in a savepoint; False if a key already stored refused it whole."""
+    try:
+        with transaction.atomic():
+            action()
+    except (IntegrityError, connection.Database.IntegrityError):
+        return False
+    return True
+
+
 def _store_sqlite(batch: Batch, writes: _Writes) -> int:
     connection.ensure_connection()
     cursor = connection.connection.cursor()
-    try:
-        # Fresh data (the usual case): one plain executemany inside a savepoint.
-        with transaction.atomic():
-            cursor.executemany(INSERT_SQLITE, writes.readings)
-    except (IntegrityError, connection.Database.IntegrityError):
+    # Fresh data (the usual case): one plain executemany inside a savepoint.
+    if not _accepted(lambda: cursor.executemany(INSERT_SQLITE, writes.readings)):
         new = _not_stored_sqlite(cursor, batch, writes.keep)
         if not len(new):
             return 0
@@ -281,16 +288,6 @@ def _one_per_hour(batch: Batch) -> bool:
     return not ((h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])).any()
 
 
-def _refused(action) -> bool:
-    """Run `action` in a savepoint; False if a key already stored refused it whole."""
-    try:
-        with transaction.atomic():
-            action()
-    except (IntegrityError, connection.Database.IntegrityError):
-        return False
-    return True
-
-
 def _store_postgresql(batch: Batch) -> int:
     """A fresh batch (the usual case) is copied straight into the readings, then its
     hourly rows into the hourly rollups: COPY refuses the whole statement on a key
@@ -298,12 +295,12 @@ def _store_postgresql(batch: Batch) -> int:
     what is new (`_KNOWN_PG`) or to add to hours that already have a row."""
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        if not _refused(
+        if not _accepted(
             lambda: _copy(cursor, "sensors_reading", _READING_TYPES, _in_key_order(batch))
         ):
             return _store_pg_incoming(cursor, batch, _KNOWN_PG[_one_per_hour(batch)])
         hourly = _aggregate_columns(batch, 3600)
-        if not _refused(lambda: _copy(cursor, "sensors_hourly", _HOURLY_TYPES, hourly)):
+        if not _accepted(lambda: _copy(cursor, "sensors_hourly", _HOURLY_TYPES, hourly)):
             _store_pg_incoming(cursor, batch, _HOURLY_ADD_PG[_one_per_hour(batch)])
         cursor.execute(
             "INSERT INTO sensors_pending_day (day) SELECT unnest(%s::bigint[])",
