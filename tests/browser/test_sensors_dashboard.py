@@ -57,3 +57,29 @@ def test_beach_page_fits_a_phone_screen(phone, demo_url):
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert chart.bounding_box()["width"] <= phone.viewport_size["width"]
     screenshot(phone, "sensors-beach-phone")
+
+
+def test_agen_agent_reads_energy_and_air_then_chooses_alert_emails(demo_url, browser):
+    """Agen's dashboard: energy per building and air values with their reference values;
+    an air sensor's page charts its pollutants; the agent unticks silent-sensor emails."""
+    agent = log_in(browser, demo_url, "agent.agen@demo.test")
+    agent.goto(demo_url + "/capteurs/agen/")
+    energy = agent.locator("section[aria-labelledby=energy-title]")
+    expect(energy.get_by_role("rowheader", name="Hôtel de ville")).to_be_visible()
+    expect(agent.get_by_text(re.compile(r"directive 2008/50/CE"))).to_be_visible()
+    agent.get_by_role("link", name="Boulevard de la République").first.click()
+    legend = agent.locator("svg.chart").first
+    for pollutant in ("Particules PM10", "Particules PM2,5", "Dioxyde d'azote"):
+        expect(legend.get_by_text(pollutant, exact=True)).to_be_visible()
+    assert serious_violations(agent) == []
+    screenshot(agent, "sensors-air-sensor")
+
+    agent.goto(demo_url + "/capteurs/agen/alertes/")
+    agent.get_by_role("link", name="Choisir les alertes que je reçois par courriel").click()
+    agent.get_by_label("Capteur muet").uncheck()
+    agent.get_by_role("button", name="Enregistrer mes choix").click()
+    expect(agent.get_by_text("Vos choix sont enregistrés.")).to_be_visible()
+    expect(agent.get_by_label("Capteur muet")).not_to_be_checked()
+    expect(agent.get_by_label("Débit continu (fuite après compteur)")).to_be_checked()
+    assert serious_violations(agent) == []
+    agent.context.close()
