@@ -11,7 +11,7 @@ from django.utils import timezone
 
 import numpy as np
 
-from territoria.sensors import leaks, rollups, units
+from territoria.sensors import leaks, units
 from territoria.sensors.enums import DeviceKind, Quantity
 from territoria.sensors.models import Device
 
@@ -191,25 +191,34 @@ def public_counts(site, now=None) -> dict:
 
 
 AIR_QUANTITIES = (Quantity.PM10, Quantity.PM25, Quantity.NO2, Quantity.O3)
+# WHO global air quality guidelines (2021), 24-hour means, µg/m³ (ozone has an 8-hour
+# guideline only).
+WHO_24H = {Quantity.PM10: 45.0, Quantity.PM25: 15.0, Quantity.NO2: 25.0}
 
 
 def air_quality(devices: list[Device], now=None) -> list[dict]:
-    """Per air sensor: the latest value of each pollutant over the last two days."""
+    """Per air sensor: each pollutant's mean over the last 24 complete hours, and
+    whether it is above the WHO 24-hour guideline."""
     now = now or timezone.now()
     ids = [d.pk for d in devices]
     if not ids:
         return []
-    rollups.ensure_fresh()
-    latest: dict = {}
-    for device, quantity, last_ts, value in _rows(
-        "SELECT device_id, quantity, last_ts, last_value FROM sensors_daily WHERE day >= %s "  # noqa: S608
-        f"AND quantity IN ({_marks(AIR_QUANTITIES)}) AND device_id IN ({_marks(ids)})",
-        [(int(now.timestamp()) // DAY - 2) * DAY, *AIR_QUANTITIES, *ids],
-    ):
-        key = (device, quantity)
-        if key not in latest or last_ts > latest[key][0]:
-            latest[key] = (last_ts, value)
-    return [
-        {"device": d, "values": [latest.get((d.pk, q), (None, None))[1] for q in AIR_QUANTITIES]}
-        for d in devices
-    ]
+    end = int(now.timestamp()) // HOUR * HOUR
+    means = {
+        (device, quantity): total / n
+        for device, quantity, n, total in _rows(
+            "SELECT device_id, quantity, SUM(n), SUM(total) FROM sensors_hourly "  # noqa: S608
+            f"WHERE hour >= %s AND hour < %s AND quantity IN ({_marks(AIR_QUANTITIES)}) "
+            f"AND device_id IN ({_marks(ids)}) GROUP BY device_id, quantity",
+            [end - 24 * HOUR, end, *AIR_QUANTITIES, *ids],
+        )
+    }
+    rows = []
+    for d in devices:
+        values = [means.get((d.pk, q)) for q in AIR_QUANTITIES]
+        above = [
+            v is not None and q in WHO_24H and v > WHO_24H[q]
+            for q, v in zip(AIR_QUANTITIES, values, strict=True)
+        ]
+        rows.append({"device": d, "cells": list(zip(values, above, strict=True))})
+    return rows

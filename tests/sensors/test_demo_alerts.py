@@ -41,12 +41,12 @@ def test_agen_demo_shows_energy_and_every_pollutant(agen, client):
     client.force_login(make_member(agen, Role.AGENT, "agent@agen.fr"))
     page = client.get("/capteurs/agen/").content.decode()
     assert 'id="energy-title"' in page and "Hôtel de ville" in page
-    assert "directive 2008/50/CE" in page and "OMS (2021)" in page
+    assert "directive 2008/50/CE" in page and "OMS (2021) PM10 45" in page
     sensors = list(Device.objects.filter(collectivite=agen, kind=DeviceKind.AIR_QUALITY))
     rows = indicators.air_quality(sensors)
     assert [row["device"].name for row in rows] == demo.AGEN_AIR
     for row in rows:
-        pm10, pm25, no2, o3 = row["values"]
+        (pm10, _), (pm25, _), (no2, _), (o3, _) = row["cells"]
         assert 0 < pm25 < pm10 < 150 and 0 < no2 < 200 and o3 is None
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 import pytest
 
-from territoria.sensors import actions, ingest
+from territoria.sensors import actions, indicators, ingest
 from territoria.sensors.enums import AlertKind, AlertStatus
 from territoria.sensors.models import Alert, Device, Fleet
 
@@ -56,7 +56,7 @@ def test_dashboard_shows_every_indicator(data, world, client, django_assert_max_
         "Conteneurs : remplissage",
         "Stationnement",
         "Fréquentation",
-        "Qualité de l'air (dernières valeurs, µg/m³)",
+        "Qualité de l'air (moyennes des 24 dernières heures, µg/m³)",
     ):
         assert title in body
 
@@ -341,3 +341,17 @@ def test_an_elu_is_told_alert_emails_go_to_agents(world, client):
     assert "elles vont aux agents et aux administrateurs" in page
     assert 'name="kinds"' not in page
     assert client.post(EMAILS, {"kinds": []}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_air_table_gives_24_hour_means_and_flags_those_above_the_who_guideline(
+    fleet, world, client
+):
+    """PM2.5 averaging 20 µg/m³ over the last 24 hours is flagged; NO₂ at 22 is not."""
+    _hours(fleet, "AIR-1", "pm25", [10.0, 30.0] * 12)
+    _hours(fleet, "AIR-1", "no2", [21.0, 23.0])
+    rows = indicators.air_quality([Device.objects.get(external_id="AIR-1")])
+    assert rows[0]["cells"] == [(None, False), (20.0, True), (22.0, False), (None, False)]
+    client.force_login(world.agent_saint_amand)
+    page = client.get("/capteurs/saint-amand-montrond/").content.decode()
+    assert page.count("au-dessus du repère OMS sur 24 h") == 1
