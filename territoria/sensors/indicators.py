@@ -222,3 +222,36 @@ def air_quality(devices: list[Device], now=None) -> list[dict]:
         ]
         rows.append({"device": d, "cells": list(zip(values, above, strict=True))})
     return rows
+
+
+def alert_summary(collectivite, now=None, *, days: int = 90) -> list[dict]:
+    """Per alert kind opened in the last `days` days: how many, how many closed, and
+    the median hours from opening to acknowledgement and to closing."""
+    from statistics import median
+
+    from territoria.sensors.enums import AlertKind
+    from territoria.sensors.models import Alert
+
+    now = now or timezone.now()
+    kinds: dict = {}
+    for kind, opened, acknowledged, closed in (
+        Alert.objects.of(collectivite)
+        .filter(opened_at__gte=now - datetime.timedelta(days=days))
+        .values_list("kind", "opened_at", "acknowledged_at", "closed_at")
+    ):
+        row = kinds.setdefault(kind, {"opened": 0, "to_ack": [], "to_close": []})
+        row["opened"] += 1
+        if acknowledged:
+            row["to_ack"].append((acknowledged - opened).total_seconds() / 3600)
+        if closed:
+            row["to_close"].append((closed - opened).total_seconds() / 3600)
+    return [
+        {
+            "kind": AlertKind(kind).label,
+            "opened": row["opened"],
+            "closed": len(row["to_close"]),
+            "median_ack_hours": median(row["to_ack"]) if row["to_ack"] else None,
+            "median_close_hours": median(row["to_close"]) if row["to_close"] else None,
+        }
+        for kind, row in sorted(kinds.items(), key=lambda item: -item[1]["opened"])
+    ]

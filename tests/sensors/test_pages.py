@@ -250,7 +250,8 @@ def test_alert_list_gives_each_leak_its_water_lost_and_cost(fleet, world, client
     )
     client.force_login(world.agent_saint_amand)
     page = client.get("/capteurs/saint-amand-montrond/alertes/").content.decode()
-    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    listing = page.split('id="summary-title"')[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", listing, re.S)
     cells = {
         re.search(r">([^<]+)</a>", row).group(1): re.findall(r"<td>\s*([^<]*?)\s*</td>", row)
         for row in rows[1:]
@@ -355,3 +356,37 @@ def test_air_table_gives_24_hour_means_and_flags_those_above_the_who_guideline(
     client.force_login(world.agent_saint_amand)
     page = client.get("/capteurs/saint-amand-montrond/").content.decode()
     assert page.count("au-dessus du repère OMS sur 24 h") == 1
+
+
+@pytest.mark.django_db
+def test_alert_page_sums_up_the_last_90_days_per_kind(fleet, world, client):
+    """Counts and median delays to acknowledge and to close, per kind, over 90 days."""
+    now = timezone.now()
+    air, meter = (Device.objects.get(external_id=e) for e in ("AIR-1", "SAM-0042"))
+
+    def alert(kind, device, days_ago, ack=None, close=None):
+        opened = now - datetime.timedelta(days=days_ago)
+        Alert.objects.create(
+            collectivite=world.saint_amand, kind=kind, device=device, title=kind,
+            started_at=opened, opened_at=opened,
+            acknowledged_at=ack and opened + datetime.timedelta(hours=ack),
+            closed_at=close and opened + datetime.timedelta(hours=close),
+            status=AlertStatus.CLOSED if close else AlertStatus.ACKNOWLEDGED if ack
+            else AlertStatus.OPEN,
+        )  # fmt: skip
+
+    alert(AlertKind.SILENT, air, 10, ack=2, close=4)
+    alert(AlertKind.SILENT, air, 5, ack=4)
+    alert(AlertKind.SILENT, air, 200, ack=1, close=1)  # older than 90 days
+    alert(AlertKind.CONTINUOUS_FLOW, meter, 1)
+    assert indicators.alert_summary(world.saint_amand, now) == [
+        {"kind": "Capteur muet", "opened": 2, "closed": 1, "median_ack_hours": 3.0,
+         "median_close_hours": 4.0},
+        {"kind": "Débit continu (fuite après compteur)", "opened": 1, "closed": 0,
+         "median_ack_hours": None, "median_close_hours": None},
+    ]  # fmt: skip
+    client.force_login(world.agent_saint_amand)
+    page = client.get("/capteurs/saint-amand-montrond/alertes/").content.decode()
+    summary = page.split('id="summary-title"')[1]
+    cells = [" ".join(c.split()) for c in re.findall(r"<td>(.*?)</td>", summary, re.S)]
+    assert cells == ["2", "1", "3,0 h", "4,0 h", "1", "0", "—", "—"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
-from territoria.sensors import actions
+from territoria.sensors import actions, indicators
 from territoria.sensors.enums import AlertStatus
 from territoria.sensors.forms import AlertEmailsForm, AlertNoteForm
 from territoria.sensors.models import Alert, may_operate
@@ -34,6 +34,7 @@ def alert_list(request, slug):
             "status": status,
             "statuses": AlertStatus.choices,
             "now": timezone.now(),
+            "summary": indicators.alert_summary(collectivite),
         },
     )
 
