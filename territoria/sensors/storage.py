@@ -25,6 +25,24 @@ class Batch:
     def __len__(self):
         return len(self.ts)
 
+    def take(self, indexes) -> "Batch":
+        return Batch(
+            *(c[indexes] for c in (self.device_ids, self.quantities, self.ts, self.values))
+        )
+
+    def columns(self) -> tuple:
+        """(ts, device, quantity, value): the readings table's column order."""
+        return self.ts, self.device_ids, self.quantities, self.values
+
+    def sorted_by(self, instants) -> tuple[np.ndarray, np.ndarray]:
+        """The order sorting the batch by (instants, device, quantity), and which items,
+        in that order, repeat the key of the one before."""
+        order = np.lexsort((self.quantities, self.device_ids, instants))
+        t, d, q = instants[order], self.device_ids[order], self.quantities[order]
+        repeat = np.zeros(len(order), dtype=bool)
+        repeat[1:] = (t[1:] == t[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])
+        return order, repeat
+
 
 @dataclass
 class Stored:
@@ -67,8 +85,7 @@ def _sqlite_writer():
 
 
 def _rows(batch: Batch) -> list[tuple]:
-    cols = (batch.ts, batch.device_ids, batch.quantities, batch.values)
-    return list(zip(*(c.tolist() for c in cols), strict=True))
+    return list(zip(*(c.tolist() for c in batch.columns()), strict=True))
 
 
 INSERT_SQLITE = "INSERT INTO sensors_reading (ts, device_id, quantity, value) VALUES (?, ?, ?, ?)"
@@ -86,7 +103,7 @@ class _Writes:
 
 
 def _writes(batch: Batch, keep) -> _Writes:
-    sub = Batch(*(c[keep] for c in (batch.device_ids, batch.quantities, batch.ts, batch.values)))
+    sub = batch.take(keep)
     return _Writes(
         keep,
         _rows(sub),
@@ -122,10 +139,7 @@ def _store_sqlite(batch: Batch, writes: _Writes) -> int:
 
 def _first_of_each_key(batch: Batch):
     """Indexes of the batch keeping the first item of each (ts, device, quantity)."""
-    order = np.lexsort((batch.quantities, batch.device_ids, batch.ts))
-    t, d, q = batch.ts[order], batch.device_ids[order], batch.quantities[order]
-    repeat = np.zeros(len(order), dtype=bool)
-    repeat[1:] = (t[1:] == t[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])
+    order, repeat = batch.sorted_by(batch.ts)
     if not repeat.any():
         return np.arange(len(batch))
     return np.sort(order[~repeat])
@@ -275,17 +289,9 @@ def _copy(cursor, table: str, types, columns) -> None:
         copy.write(_copy_binary(types, columns))
 
 
-def _in_key_order(batch: Batch) -> tuple:
-    order = np.lexsort((batch.quantities, batch.device_ids, batch.ts))
-    return batch.ts[order], batch.device_ids[order], batch.quantities[order], batch.values[order]
-
-
 def _one_per_hour(batch: Batch) -> bool:
     """True when no two readings share an hour, a device and a quantity."""
-    hour = batch.ts - batch.ts % 3600
-    order = np.lexsort((batch.quantities, batch.device_ids, hour))
-    h, d, q = hour[order], batch.device_ids[order], batch.quantities[order]
-    return not ((h[1:] == h[:-1]) & (d[1:] == d[:-1]) & (q[1:] == q[:-1])).any()
+    return not batch.sorted_by(batch.ts - batch.ts % 3600)[1].any()
 
 
 def _store_postgresql(batch: Batch) -> int:
@@ -295,9 +301,8 @@ def _store_postgresql(batch: Batch) -> int:
     what is new (`_KNOWN_PG`) or to add to hours that already have a row."""
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        if not _accepted(
-            lambda: _copy(cursor, "sensors_reading", _READING_TYPES, _in_key_order(batch))
-        ):
+        in_key_order = batch.take(batch.sorted_by(batch.ts)[0]).columns()
+        if not _accepted(lambda: _copy(cursor, "sensors_reading", _READING_TYPES, in_key_order)):
             return _store_pg_incoming(cursor, batch, _KNOWN_PG[_one_per_hour(batch)])
         hourly = _aggregate_columns(batch, 3600)
         if not _accepted(lambda: _copy(cursor, "sensors_hourly", _HOURLY_TYPES, hourly)):
@@ -313,12 +318,7 @@ def _store_pg_incoming(cursor, batch: Batch, statement: str) -> int:
     """Run `statement` on the batch copied into the temporary table `sensors_incoming`;
     returns the count it selects, if any."""
     cursor.execute(_INCOMING_PG)
-    _copy(
-        cursor,
-        "sensors_incoming",
-        _READING_TYPES,
-        (batch.ts, batch.device_ids, batch.quantities, batch.values),
-    )
+    _copy(cursor, "sensors_incoming", _READING_TYPES, batch.columns())
     cursor.execute(statement)
     count = cursor.fetchone()[0] if cursor.description else None
     cursor.execute("TRUNCATE sensors_incoming")
