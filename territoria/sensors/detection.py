@@ -105,7 +105,7 @@ def continuous_flow(collectivite, now) -> list:
                     "L'eau n'a cessé de couler aucune heure au cours des 24 dernières "
                     "heures ; le plus petit volume horaire est de %(flow)s L."
                 )
-                % {"flow": minimum},
+                % {"flow": _number(minimum, 1)},
                 severity=minimum,
                 severity_unit="L/h",
                 started_at=_moment(starts[device_id]),

@@ -68,6 +68,7 @@ def test_continuous_flow_opens_one_alert_with_cost_and_emails_members(
         "L/h",
     )
     assert alert.started_at == datetime.datetime.fromtimestamp(END - 30 * HOUR, tz=datetime.UTC)
+    assert alert.detail.endswith("le plus petit volume horaire est de 6,0 L.")
     assert alert.leak_m3_per_hour == pytest.approx(0.006)
     assert alert.price_per_m3 > 0 and alert.price_source
     assert alert.lost_m3(NOW) == pytest.approx(0.006 * 30)
