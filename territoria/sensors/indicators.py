@@ -4,6 +4,7 @@ per page, whatever the number of readings). Days and hours are local time."""
 import datetime
 import zoneinfo
 from collections import defaultdict
+from statistics import median
 
 from django.conf import settings
 from django.db import connection
@@ -12,8 +13,8 @@ from django.utils import timezone
 import numpy as np
 
 from territoria.sensors import leaks, units
-from territoria.sensors.enums import DeviceKind, Quantity
-from territoria.sensors.models import Device
+from territoria.sensors.enums import AlertKind, DeviceKind, Quantity
+from territoria.sensors.models import Alert, Device
 
 HOUR = 3600
 DAY = 86400
@@ -227,11 +228,6 @@ def air_quality(devices: list[Device], now=None) -> list[dict]:
 def alert_summary(collectivite, now=None, *, days: int = 90) -> list[dict]:
     """Per alert kind opened in the last `days` days: how many, how many closed, and
     the median hours from opening to acknowledgement and to closing."""
-    from statistics import median
-
-    from territoria.sensors.enums import AlertKind
-    from territoria.sensors.models import Alert
-
     now = now or timezone.now()
     kinds: dict = {}
     for kind, opened, acknowledged, closed in (

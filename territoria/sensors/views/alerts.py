@@ -87,8 +87,6 @@ def alert_emails(request, slug):
     receives = may_operate(request.user, collectivite)
     status = 200
     if request.method == "POST":
-        if not receives:
-            raise PermissionDenied
         form = AlertEmailsForm(request.POST)
         if form.is_valid():
             actions.set_alert_emails(request.user, collectivite, form.cleaned_data["kinds"])
