@@ -57,27 +57,31 @@ def _ts(now) -> np.ndarray:
     return last - HOUR * np.arange(DAYS * 24)[::-1]
 
 
-def _ingest_matrix(devices, quantity: str, ts, matrix) -> None:
-    """Readings [devices, ts] (NaN = lost frame) through the ingestion path."""
+def _ingest_matrix(devices, quantity: str, ts, matrix) -> int:
+    """Readings [devices, ts] (NaN = lost frame) through the ingestion path; returns
+    how many were new."""
     directory = {d.external_id: d.pk for d in devices}
     rows = [
-        [device.external_id, int(t), float(v)]
+        (device.external_id, int(t), float(v))
         for device, values in zip(devices, matrix, strict=True)
         for t, v in zip(ts.tolist(), values.tolist(), strict=True)
         if not math.isnan(v)
     ]
+    inserted = 0
     for start in range(0, len(rows), 20_000):
-        ingest.ingest(
+        chunk = rows[start : start + 20_000]
+        inserted += ingest.ingest(
             ingest.Items(
-                devices=[r[0] for r in rows[start : start + 20_000]],
-                quantities=[quantity] * len(rows[start : start + 20_000]),
-                timestamps=[r[1] for r in rows[start : start + 20_000]],
-                values=[r[2] for r in rows[start : start + 20_000]],
-                units=[None] * len(rows[start : start + 20_000]),
-                labels=list(range(len(rows[start : start + 20_000]))),
+                devices=[r[0] for r in chunk],
+                quantities=[quantity] * len(chunk),
+                timestamps=[r[1] for r in chunk],
+                values=[r[2] for r in chunk],
+                units=[None] * len(chunk),
+                labels=list(range(len(chunk))),
             ),
             directory,
-        )
+        ).inserted
+    return inserted
 
 
 def _devices(fleet, site, kind, names, centre, rng, *, prefix, **extra) -> list[Device]:
@@ -371,16 +375,8 @@ def tick(now=None) -> int:
         series = _live_series(device, ts, rng, profiles, leaks, stuck)
         if not series:
             continue
-        directory = {device.external_id: device.pk}
-        items = ingest.Items(
-            devices=[device.external_id] * len(ts) * len(series),
-            quantities=[q for q in series for _ in ts],
-            timestamps=ts.tolist() * len(series),
-            values=[v for values in series.values() for v in values.tolist()],
-            units=[None] * len(ts) * len(series),
-            labels=list(range(len(ts) * len(series))),
-        )
-        sent += ingest.ingest(items, directory).inserted
+        for quantity, values in series.items():
+            sent += _ingest_matrix([device], quantity, ts, np.asarray(values, dtype=float)[None, :])
         device.last_seen_at = datetime.datetime.fromtimestamp(int(ts[-1]), tz=datetime.UTC)
         device.last_value = float(series[QUANTITIES[device.main_quantity][0]][-1])
         Device.objects.filter(pk=device.pk).update(
