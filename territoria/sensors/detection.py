@@ -216,9 +216,7 @@ def night_flow(collectivite, now, *, window=MNF_WINDOW, gamma=MNF_GAMMA) -> list
         alarms = leaks.mnf_alarms(mnf, window=window, gamma=gamma)
         if not alarms[last]:
             return None
-        start = last
-        while start > 0 and alarms[start - 1]:
-            start -= 1
+        start = leaks.run_start(alarms, last)
         excess = leaks.mnf_excess(mnf, start, window=window)
         detail = _(
             "Débit minimum de nuit (2 h – 4 h) : %(mnf)s m³/h, soit %(pct)s %% "

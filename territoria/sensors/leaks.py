@@ -156,15 +156,21 @@ def _baseline_before(mnf, day, window, floor, min_nights):
     return robust_baseline(previous, floor=floor)
 
 
+def run_start(alarms: np.ndarray, day: int) -> int:
+    """The first night of the run of alarming nights that ends on `day`."""
+    first = day
+    while first > 0 and alarms[first - 1]:
+        first -= 1
+    return first
+
+
 def mnf_significant_event(
     mnf: np.ndarray, alarms: np.ndarray, onset: np.ndarray, day: int, *, window: int = 14
 ) -> tuple[int, float, float]:
     """For an alarming night `day`: the onset of its run of alarming nights, the
     baseline median before that onset and the excess flow (median MNF since the onset
     minus that baseline): the leak's flow estimate."""
-    first = day
-    while first > 0 and alarms[first - 1]:
-        first -= 1
+    first = run_start(alarms, day)
     start = int(onset[first]) if onset[first] >= 0 else first
     median = float(np.nanmedian(mnf[max(start - window, 0) : start]))
     since = np.asarray(mnf[start : day + 1], dtype=float)
