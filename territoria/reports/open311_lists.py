@@ -7,7 +7,6 @@ Only public columns are read: the reporter's identity cannot reach a cached body
 import datetime
 import hashlib
 from typing import NamedTuple
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.cache import caches
@@ -16,7 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from territoria.reports.enums import OPEN311_STATUS, Publication
-from territoria.reports.open311 import JSON_TYPE, XML_TYPE, to_json, w3c
+from territoria.reports.open311 import JSON_TYPE, XML_TYPE, to_json, to_xml, w3c
 from territoria.territories.enums import CollectiviteKind
 
 # Settings may name a shared cache "open311"; otherwise each process keeps its own,
@@ -115,7 +114,7 @@ def body(query: Query, fmt: str, tz) -> Body:
     found = cache().get(key)
     if found is None:
         items = request_items(query.rows(), tz)
-        text = to_json(items) if fmt == "json" else xml_list(items)
+        text = to_json(items) if fmt == "json" else to_xml("service_requests", items)
         content = text.encode()
         etag = '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
         found = Body(etag, content, JSON_TYPE if fmt == "json" else XML_TYPE, len(items))
@@ -197,16 +196,3 @@ def _photo_url(owner: str) -> tuple[str, str]:
     url = reverse("reports:photo", kwargs={"slug": owner, "photo_id": 0, "size": "full"})
     head, tail = url.rsplit("/0/", 1)
     return settings.SITE_URL + head, tail
-
-
-def xml_list(items) -> str:
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<service_requests>'
-        + "".join(
-            "<request>"
-            + "".join(f"<{name}>{escape(str(value))}</{name}>" for name, value in item.items())
-            + "</request>"
-            for item in items
-        )
-        + "</service_requests>"
-    )
