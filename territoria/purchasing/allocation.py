@@ -136,10 +136,15 @@ def shares(
     lots: dict,  # lot key -> list[Tier] (or a fixed awarded price as [Tier(1, price)])
     shared_costs_cents: int,
     rule: dict[str, int],
+    extra_volume: dict | None = None,  # lot key -> units bought by others (what-if)
 ) -> tuple[list[Share], dict]:
     """Each member's cost per lot at the tier the group reaches, its cost alone, and its
     part of the shared costs; with the group's volume and price per lot."""
-    volumes = {lot: sum(m.quantities.get(lot, 0) for m in members) for lot in lots}
+    extra_volume = extra_volume or {}
+    volumes = {
+        lot: sum(m.quantities.get(lot, 0) for m in members) + extra_volume.get(lot, 0)
+        for lot in lots
+    }
     prices = {lot: tier_for(tiers, volumes[lot]).unit_price_cents for lot, tiers in lots.items()}
     weights = rule_weights(
         rule,

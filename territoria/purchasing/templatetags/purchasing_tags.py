@@ -23,3 +23,9 @@ def share_of(data, collectivite):
 @register.filter
 def lot_amount(mapping, lot):
     return mapping.get(lot.pk, 0)
+
+
+@register.filter
+def shortfall_for(data, line):
+    """The negative-saving warning in sentences, for one member's line or for all."""
+    return data.shortfall.sentences(data.members, focus=line) if data.shortfall else []
