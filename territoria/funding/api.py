@@ -24,7 +24,7 @@ class WindowOut(Schema):
 class SourceOut(Schema):
     url: str
     title: str = ""
-    date: str = ""
+    date: str | None = Field(None, description="Date de la source ; absente : inconnue.")
 
 
 class ProgrammeOut(Schema):

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 import pytest
 
+from territoria.funding.models import Programme
 from tests.funding.factories import DETR_RULES, make_programme
 
 
@@ -48,3 +49,20 @@ def test_unknown_codes_and_slugs_are_404_in_french(client, programmes):
     assert (response.status_code, response.json()["code"]) == (404, "unknown_territory")
     response = client.get(reverse("api:funding_programme", args=["inconnu"]))
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_every_shipped_programme_is_served_with_its_sources(client, shipped_catalogue):
+    """The shipped programmes (sources without a known date included) are listed and
+    each one answers on its own URL."""
+    from territoria.funding import content
+
+    content.load()
+    listed = client.get(reverse("api:funding_programmes"))
+    assert listed.status_code == 200
+    slugs = [p["slug"] for p in listed.json()]
+    assert len(slugs) == Programme.objects.published().count() > 0
+    undated = [s for p in listed.json() for s in p["sources"] if s["date"] is None]
+    assert undated, "the shipped data has sources without a date"
+    for slug in slugs:
+        response = client.get(reverse("api:funding_programme", args=[slug]))
+        assert (slug, response.status_code) == (slug, 200)
