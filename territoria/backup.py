@@ -1,20 +1,25 @@
-"""Backups of the database and the media files, and their restoration.
+"""Backups of the whole instance, and their restoration.
 
 A backup is one `.tar.gz` bundle holding:
 
 - `manifest.json`: format version, database engine, applied Django migrations,
-  sha256 and size of every other part, creation date;
+  the stored folders, sha256 and size of every other part, creation date;
 - `database.sqlite3` (a copy made with SQLite's online backup API) or
   `database.dump` (`pg_dump --format=custom`);
-- `media.tar`: the MEDIA_ROOT folder.
+- `secret_key`: the SECRET_KEY in use, which keys voting codes, census hashes and
+  the links sent by e-mail;
+- `files/<SETTING>.tar`, one per stored folder (`stored_folders()`): public media,
+  private report photos, open-data files and whatever else is kept in VAR_DIR.
 
-`restore()` checks the whole bundle before it touches anything, then replaces
-the database in one transaction and swaps the media folder by renames.
+With a passphrase the bundle is encrypted as a whole (`encryption.py`). `restore()`
+checks every part before it touches anything, then replaces the database in one
+transaction, swaps each folder's files by renames and writes the secret key.
 """
 
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -32,13 +37,23 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from territoria import encryption
+
 FORMAT = "territoria-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
-MEDIA_PART = "media.tar"
+SECRET_KEY_PART = "secret_key"  # noqa: S105 (a part name, not a key)
 DATABASE_PARTS = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 ENGINE_LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-KNOWN_PARTS = {MANIFEST, MEDIA_PART, *DATABASE_PARTS.values()}
+FILES_PART = re.compile(r"^files/([A-Z][A-Z0-9_]*)\.tar$")
+# Settings that name folders without instance data: code, and static files that
+# bin/bootstrap collects again.
+NOT_DATA = frozenset({"BASE_DIR", "PROJECT_DIR", "TERRITORIA_DATA_DIR", "STATIC_ROOT"})
+# Folders of VAR_DIR that are not data: the backups themselves, bin/bootstrap's tools,
+# test screenshots.
+VAR_NOT_DATA = ("backups", "tools", "screenshots")
+# Our own working folders (".territoria-backup-…", ".territoria-restore-…").
+WORK_PREFIX = ".territoria-"
 
 
 class BackupError(Exception):
@@ -54,28 +69,79 @@ class BackupError(Exception):
 
 
 class RestoreError(BackupError):
-    """A restore refused or failed; the current database and media are left as they were."""
+    """A restore refused or failed; the current database and files are left as they were."""
 
 
-def backup(path: Path | None = None, *, using: str = "default") -> Path:
+def stored_folders() -> dict[str, Path]:
+    """Every folder of files the instance keeps, by the setting that names it.
+
+    Any setting ending in _ROOT, _DIR or _FILE_PATH is a folder to save unless it is in
+    NOT_DATA, so a new storage is saved without being listed here; VAR_DIR stands for
+    the rest of what the instance writes there (demo letters, mail files…).
+    """
+    folders = {}
+    for name in dir(settings):
+        if name.isupper() and name.endswith(("_ROOT", "_DIR", "_FILE_PATH")):
+            value = getattr(settings, name)
+            if name not in NOT_DATA and isinstance(value, str | Path) and str(value):
+                folders[name] = Path(value).resolve()
+    return dict(sorted(folders.items()))
+
+
+def _not_data(connection) -> set[Path]:
+    """Paths inside the stored folders that are never saved nor replaced."""
+    var_dir = Path(settings.VAR_DIR).resolve()
+    paths = {Path(settings.STATIC_ROOT).resolve(), var_dir / "secret_key"}
+    paths.update(var_dir / name for name in VAR_NOT_DATA)
+    if connection.vendor == "sqlite":
+        database = Path(connection.settings_dict["NAME"]).resolve()
+        paths.update(
+            database.with_name(database.name + suffix)
+            for suffix in ("", "-wal", "-shm", "-journal")
+        )
+    return paths
+
+
+def _skipped_inside(root: Path, folders: dict[str, Path], connection) -> set[Path]:
+    """What `root` holds that is saved elsewhere or not at all: the other folders, caches."""
+    others = {path for path in folders.values() if path != root}
+    return {
+        path
+        for path in others | _not_data(connection)
+        if path.is_relative_to(root) and path != root
+    }
+
+
+def backup(
+    path: Path | None = None, *, passphrase: str | None = None, using: str = "default"
+) -> Path:
     """Write a backup bundle and return its path.
 
     `path` may be a file name or an existing folder; by default the bundle goes
-    to `VAR_DIR/backups/territoria-YYYYmmdd-HHMMSS.tar.gz`.
+    to `VAR_DIR/backups/territoria-YYYYmmdd-HHMMSS.tar.gz` (`.tar.gz.chiffre` when
+    encrypted with `passphrase`).
     """
     connection = connections[using]
     engine = _engine(connection)
-    target = _target_path(Path(path) if path else None)
+    target = _target_path(Path(path) if path else None, encrypted=bool(passphrase))
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".territoria-backup-", dir=target.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}backup-", dir=target.parent) as tmp:
         workdir = Path(tmp)
         database = workdir / DATABASE_PARTS[engine]
         if engine == "sqlite":
             _dump_sqlite(connection, database)
         else:
             _dump_postgresql(connection, database)
-        media = workdir / MEDIA_PART
-        media_files = _pack_media(Path(settings.MEDIA_ROOT), media)
+        secret = workdir / SECRET_KEY_PART
+        secret.write_text(settings.SECRET_KEY)
+        (workdir / "files").mkdir()
+        folders = stored_folders()
+        counts = {}
+        parts = [database, secret]
+        for name, root in folders.items():
+            part = workdir / "files" / f"{name}.tar"
+            counts[name] = _pack_folder(root, _skipped_inside(root, folders, connection), part)
+            parts.append(part)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -83,39 +149,40 @@ def backup(path: Path | None = None, *, using: str = "default") -> Path:
             "created_at": timezone.now().isoformat(),
             "django_version": django.get_version(),
             "migrations": _applied_migrations(connection),
-            "media_files": media_files,
-            "files": {part.name: _fingerprint(part) for part in (database, media)},
+            "folders": counts,
+            "files": {str(part.relative_to(workdir)): _fingerprint(part) for part in parts},
         }
         (workdir / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         partial = workdir / "bundle.tar.gz"
         with tarfile.open(partial, "w:gz", compresslevel=6) as bundle:
-            for name in (MANIFEST, database.name, media.name):
+            for name in (MANIFEST, *manifest["files"]):
                 bundle.add(workdir / name, arcname=name, recursive=False)
+        if passphrase:
+            encrypted = workdir / "bundle.chiffre"
+            encryption.encrypt_file(partial, encrypted, passphrase)
+            partial = encrypted
         partial.chmod(0o600)
         os.replace(partial, target)
     return target
 
 
-def restore(path: Path, *, using: str = "default") -> dict:
-    """Replace the database and the media files with those of a backup bundle.
+def restore(path: Path, *, passphrase: str | None = None, using: str = "default") -> dict:
+    """Replace the database, the stored files and the secret key with a bundle's.
 
-    Returns the bundle's manifest, plus `pending_migrations`: the migrations of
-    this code the backup predates (run `migrate` after the restore).
+    Returns the bundle's manifest, plus `pending_migrations` (the migrations of this
+    code the backup predates: run `migrate` after the restore), `secret_key_path`
+    and `secret_key_overridden` (SECRET_KEY set in the environment to another key,
+    which would hide the restored one).
     Raises RestoreError, with nothing changed, when the bundle is not sound.
     """
     connection = connections[using]
     engine = _engine(connection, error=RestoreError)
     path = Path(path)
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        tempfile.TemporaryDirectory(prefix=".territoria-restore-", dir=settings.VAR_DIR) as tmp,
-        tempfile.TemporaryDirectory(
-            prefix=f".{media_root.name}-restore-", dir=media_root.parent
-        ) as staging,
-    ):
+    var_dir = Path(settings.VAR_DIR).resolve()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}restore-", dir=var_dir) as tmp:
         workdir = Path(tmp)
-        manifest = _unpack(path, workdir)
+        manifest = _unpack(_decrypted(path, workdir, passphrase), workdir)
         _check_manifest(manifest, workdir, engine)
         pending = _check_migrations(manifest)
         database = workdir / DATABASE_PARTS[engine]
@@ -123,17 +190,35 @@ def restore(path: Path, *, using: str = "default") -> dict:
             _check_sqlite_file(database)
         else:
             _check_postgresql_dump(database)
-        new_media = _unpack_media(workdir / MEDIA_PART, Path(staging))
+        secret_key = _check_secret_key(workdir / SECRET_KEY_PART)
+        folders = stored_folders()
+        staged = {
+            name: _unpack_folder(workdir / "files" / f"{name}.tar", workdir / "staged" / name)
+            for name in manifest["folders"]
+            if name in folders
+        }
 
         if engine == "sqlite":
             _restore_sqlite(connection, database)
         else:
             _restore_postgresql(connection, database)
-        _swap_media(new_media, media_root, Path(staging))
+        for name, new in staged.items():
+            root = folders[name]
+            _swap_folder(
+                new, root, _skipped_inside(root, folders, connection), workdir / "previous" / name
+            )
+        key_path = _write_secret_key(secret_key, var_dir)
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
-    return {**manifest, "pending_migrations": pending}
+    env_key = os.environ.get("SECRET_KEY")
+    return {
+        **manifest,
+        "pending_migrations": pending,
+        "secret_key_path": key_path,
+        "secret_key_overridden": bool(env_key) and env_key != secret_key,
+        "folders_not_restored": sorted(set(manifest["folders"]) - set(staged)),
+    }
 
 
 # Writing a bundle.
@@ -152,15 +237,16 @@ def _engine(connection, error: type[BackupError] = BackupError) -> str:
     return connection.vendor
 
 
-def _target_path(path: Path | None) -> Path:
-    name = f"territoria-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
+def _target_path(path: Path | None, *, encrypted: bool) -> Path:
+    suffix = ".tar.gz.chiffre" if encrypted else ".tar.gz"
+    name = f"territoria-{timezone.localtime():%Y%m%d-%H%M%S}{suffix}"
     if path is None:
         path = Path(settings.VAR_DIR) / "backups" / name
     elif path.is_dir():
         path = path / name
     if path.name == name and path.exists():
         # Two backups within the same second: keep both.
-        path = path.with_name(f"territoria-{datetime.now():%Y%m%d-%H%M%S-%f}.tar.gz")
+        path = path.with_name(f"territoria-{datetime.now():%Y%m%d-%H%M%S-%f}{suffix}")
     return path
 
 
@@ -231,14 +317,28 @@ def _dump_postgresql(connection, destination: Path) -> None:
     )
 
 
-def _pack_media(media_root: Path, destination: Path) -> int:
+def _pack_folder(root: Path, skipped: set[Path], destination: Path) -> int:
+    """Archive `root` under the name `files/`, leaving out `skipped`; returns the file count."""
     count = 0
     with tarfile.open(destination, "w") as archive:
-        if media_root.is_dir():
-            for item in sorted(media_root.rglob("*")):
-                archive.add(item, arcname=f"media/{item.relative_to(media_root)}", recursive=False)
-                count += item.is_file()
+        for item in _walk(root, skipped):
+            archive.add(item, arcname=f"files/{item.relative_to(root)}", recursive=False)
+            count += item.is_file()
     return count
+
+
+def _walk(root: Path, skipped: set[Path]):
+    """Folders and files under `root`, parents first, without `skipped` nor our work folders."""
+    if not root.is_dir():
+        return
+    for item in sorted(root.iterdir()):
+        if item in skipped or item.name.startswith(WORK_PREFIX):
+            continue
+        if item.is_symlink() or not (item.is_file() or item.is_dir()):
+            continue
+        yield item
+        if item.is_dir():
+            yield from _walk(item, skipped)
 
 
 def _applied_migrations(connection) -> list[str]:
@@ -256,24 +356,60 @@ def _fingerprint(path: Path) -> dict:
     return {"sha256": digest.hexdigest(), "size": path.stat().st_size}
 
 
-# Checking a bundle: nothing below changes the database or the media folder.
+def _fingerprint(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return {"sha256": digest.hexdigest(), "size": path.stat().st_size}
 
 
-def _unpack(path: Path, workdir: Path) -> dict:
+# Checking a bundle: nothing below changes the database or the stored files.
+
+
+def _decrypted(path: Path, workdir: Path, passphrase: str | None) -> Path:
+    """The plain bundle: `path` itself, or its decryption checked whole into `workdir`."""
     if not path.is_file():
         raise RestoreError(
             "file_not_found",
             _("Le fichier de sauvegarde « %(path)s » est introuvable.") % {"path": path},
         )
+    if not encryption.is_encrypted(path):
+        return path
+    if not passphrase:
+        raise RestoreError(
+            "passphrase_required",
+            _(
+                "Cette sauvegarde est chiffrée : donnez sa phrase de passe "
+                "(variable TERRITORIA_BACKUP_PASSPHRASE)."
+            ),
+        )
+    plain = workdir / "bundle.tar.gz"
+    try:
+        encryption.decrypt_file(path, plain, passphrase)
+    except encryption.DecryptionError:
+        raise RestoreError(
+            "passphrase_wrong",
+            _(
+                "Impossible de déchiffrer la sauvegarde : la phrase de passe est fausse ou "
+                "le fichier est endommagé."
+            ),
+        ) from None
+    return plain
+
+
+def _unpack(path: Path, workdir: Path) -> dict:
     not_a_bundle = RestoreError(
         "not_a_backup",
         _("« %(path)s » n'est pas une sauvegarde Territoria lisible (archive .tar.gz attendue).")
         % {"path": path},
     )
+    (workdir / "files").mkdir()
     try:
         with tarfile.open(path, "r:gz") as bundle:
             for member in bundle:
-                if member.name not in KNOWN_PARTS or not member.isfile():
+                known = member.name in {MANIFEST, SECRET_KEY_PART, *DATABASE_PARTS.values()}
+                if not (known or FILES_PART.match(member.name)) or not member.isfile():
                     raise RestoreError(
                         "unexpected_content",
                         _(
@@ -316,6 +452,16 @@ def _check_manifest(manifest: dict, workdir: Path, engine: str) -> None:
                 "mettez Territoria à jour avant de la restaurer."
             ),
         )
+    if version < FORMAT_VERSION:
+        raise RestoreError(
+            "format_too_old",
+            _(
+                "Cette sauvegarde vient d'une ancienne version de Territoria : elle ne "
+                "contient ni les photos des signalements, ni les fichiers des données "
+                "ouvertes, ni la clé secrète. Restauration refusée : faites une nouvelle "
+                "sauvegarde avec cette version."
+            ),
+        )
     source = manifest.get("engine")
     if source != engine:
         raise RestoreError(
@@ -329,18 +475,32 @@ def _check_manifest(manifest: dict, workdir: Path, engine: str) -> None:
                 "target": ENGINE_LABELS[engine],
             },
         )
-    files = manifest.get("files")
-    expected = {DATABASE_PARTS[engine], MEDIA_PART}
-    if not isinstance(files, dict) or set(files) != expected:
+    files, folders = manifest.get("files"), manifest.get("folders")
+    if not isinstance(files, dict) or not isinstance(folders, dict):
         raise RestoreError("manifest_invalid", _("Le manifeste de la sauvegarde est illisible."))
-    for name, fingerprint in files.items():
+    expected = {DATABASE_PARTS[engine], SECRET_KEY_PART, *(f"files/{name}.tar" for name in folders)}
+    present = {
+        str(part.relative_to(workdir))
+        for part in [*workdir.iterdir(), *(workdir / "files").iterdir()]
+        if part.is_file() and part.name != MANIFEST and part.name != "bundle.tar.gz"
+    }
+    for name in sorted(expected | set(files) | present):
         part = workdir / name
+        if name not in files or name not in expected:
+            raise RestoreError(
+                "unexpected_content",
+                _(
+                    "La sauvegarde contient un élément inattendu (« %(name)s ») : "
+                    "restauration refusée."
+                )
+                % {"name": name},
+            )
         if not part.is_file():
             raise RestoreError(
                 "part_missing",
                 _("La sauvegarde est incomplète : « %(name)s » manque.") % {"name": name},
             )
-        if _fingerprint(part) != fingerprint:
+        if _fingerprint(part) != files[name]:
             raise RestoreError(
                 "checksum_mismatch",
                 _(
@@ -411,8 +571,22 @@ def _check_postgresql_dump(database: Path) -> None:
         )
 
 
-def _unpack_media(archive_path: Path, staging: Path) -> Path:
-    target = staging / "media"
+def _check_secret_key(path: Path) -> str:
+    try:
+        key = path.read_text().strip()
+    except (OSError, UnicodeDecodeError):
+        key = ""
+    if len(key) < 32:
+        raise RestoreError(
+            "secret_key_invalid",
+            _("La clé secrète contenue dans la sauvegarde est illisible : restauration refusée."),
+        )
+    return key
+
+
+def _unpack_folder(archive_path: Path, staging: Path) -> Path:
+    """Extract one folder's archive into `staging/files` after checking every member."""
+    target = staging / "files"
     try:
         with tarfile.open(archive_path, "r:") as archive:
             members = archive.getmembers()
@@ -420,7 +594,7 @@ def _unpack_media(archive_path: Path, staging: Path) -> Path:
                 parts = Path(member.name).parts
                 if (
                     not parts
-                    or parts[0] != "media"
+                    or parts[0] != "files"
                     or ".." in parts
                     or Path(member.name).is_absolute()
                 ):
@@ -432,10 +606,11 @@ def _unpack_media(archive_path: Path, staging: Path) -> Path:
             archive.extractall(staging, members=members, **safety)  # noqa: S202 (checked above)
     except (tarfile.TarError, OSError) as error:
         raise RestoreError(
-            "media_invalid",
-            _("Les fichiers joints de la sauvegarde sont illisibles : restauration refusée."),
+            "files_invalid",
+            _("Les fichiers « %(name)s » de la sauvegarde sont illisibles : restauration refusée.")
+            % {"name": archive_path.stem},
         ) from error
-    target.mkdir(exist_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
     return target
 
 
@@ -494,8 +669,40 @@ def _restore_postgresql(connection, database: Path) -> None:
     )
 
 
-def _swap_media(new_media: Path, media_root: Path, staging: Path) -> None:
-    previous = staging / "previous"
-    if media_root.exists():
-        os.replace(media_root, previous)
-    os.replace(new_media, media_root)
+def _swap_folder(new: Path, root: Path, skipped: set[Path], previous: Path) -> None:
+    """Make `root` hold exactly `new`'s files, by renames, leaving `skipped` in place."""
+    root.mkdir(parents=True, exist_ok=True)
+    previous.mkdir(parents=True, exist_ok=True)
+    _move_out(root, skipped, previous)
+    _move_in(new, root)
+
+
+def _move_out(folder: Path, skipped: set[Path], previous: Path) -> None:
+    for item in list(folder.iterdir()):
+        if item in skipped or item.name.startswith(WORK_PREFIX):
+            continue
+        if any(path.is_relative_to(item) for path in skipped):
+            # A folder holding something kept (var/private holds the report photos).
+            (previous / item.name).mkdir(exist_ok=True)
+            _move_out(item, skipped, previous / item.name)
+        else:
+            os.replace(item, previous / item.name)
+
+
+def _move_in(new: Path, folder: Path) -> None:
+    for item in list(new.iterdir()):
+        destination = folder / item.name
+        if destination.is_dir() and item.is_dir():
+            _move_in(item, destination)
+        else:
+            os.replace(item, destination)
+
+
+def _write_secret_key(key: str, var_dir: Path) -> Path:
+    """The restored key where settings read it when SECRET_KEY is not in the environment."""
+    path = var_dir / "secret_key"
+    partial = var_dir / f"{WORK_PREFIX}secret_key"
+    partial.write_text(key)
+    partial.chmod(0o600)
+    os.replace(partial, path)
+    return path

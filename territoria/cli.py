@@ -111,29 +111,84 @@ def sensors_command(args) -> int:
     return _command("sensors", *args.rest)
 
 
+PASSPHRASE_VARIABLE = "TERRITORIA_BACKUP_PASSPHRASE"  # noqa: S105 (a variable name)
+
+
+def _passphrase(*, confirm: bool) -> str | None:
+    """The backup passphrase: TERRITORIA_BACKUP_PASSPHRASE, else asked on a terminal."""
+    if value := os.environ.get(PASSPHRASE_VARIABLE):
+        return value
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    value = getpass.getpass("Phrase de passe de la sauvegarde : ")
+    if confirm and value != getpass.getpass("Confirmez la phrase de passe : "):
+        print("Les deux phrases de passe diffèrent.", file=sys.stderr)
+        return None
+    return value or None
+
+
 def backup_command(args) -> int:
     _setup()
     from territoria.backup import BackupError, backup
 
+    passphrase = None
+    if args.encrypt:
+        passphrase = _passphrase(confirm=True)
+        if not passphrase:
+            print(
+                "Sauvegarde impossible : --encrypt demande une phrase de passe "
+                f"(variable {PASSPHRASE_VARIABLE}, ou saisie au terminal).",
+                file=sys.stderr,
+            )
+            return 1
     try:
-        path = backup(Path(args.output) if args.output else None)
+        path = backup(Path(args.output) if args.output else None, passphrase=passphrase)
     except BackupError as error:
         print(f"Sauvegarde impossible : {error.message}", file=sys.stderr)
         return 1
     print(f"Sauvegarde écrite : {path}")
+    if not passphrase:
+        print(
+            "Elle contient la clé secrète et des données personnelles : gardez-la en lieu "
+            "sûr, ou chiffrez-la avec --encrypt."
+        )
     return 0
 
 
 def restore_command(args) -> int:
     _setup()
+    from territoria import encryption
     from territoria.backup import RestoreError, restore
 
+    path = Path(args.path)
+    passphrase = None
+    if path.is_file() and encryption.is_encrypted(path):
+        passphrase = _passphrase(confirm=False)
     try:
-        restored = restore(Path(args.path))
+        restored = restore(path, passphrase=passphrase)
     except RestoreError as error:
         print(f"Restauration impossible : {error.message}", file=sys.stderr)
         return 1
-    print("Restauration terminée.")
+    counts = restored["folders"]
+    detail = ", ".join(f"{name} : {count}" for name, count in counts.items())
+    print(
+        f"Restauration terminée : base de données, clé secrète ({restored['secret_key_path']}) "
+        f"et {sum(counts.values())} fichiers ({detail})."
+    )
+    if restored["folders_not_restored"]:
+        print(
+            "Dossiers de la sauvegarde absents de cette configuration, non restaurés : "
+            + ", ".join(restored["folders_not_restored"])
+        )
+    if restored["secret_key_overridden"]:
+        print(
+            "Attention : la variable d'environnement SECRET_KEY diffère de la clé restaurée. "
+            f"Retirez-la, ou donnez-lui le contenu de {restored['secret_key_path']} : sinon "
+            "les codes de vote imprimés et les liens envoyés par courriel seront refusés.",
+            file=sys.stderr,
+        )
     if restored["pending_migrations"]:
         print(
             "La sauvegarde précède cette version de Territoria : lancez "
@@ -193,8 +248,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=sensors_command)
 
-    p = sub.add_parser("backup", help="sauvegarde la base de données et les fichiers déposés")
+    p = sub.add_parser(
+        "backup", help="sauvegarde la base, tous les fichiers conservés et la clé secrète"
+    )
     p.add_argument("--output", help="chemin du fichier de sauvegarde")
+    p.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=f"chiffre l'archive avec une phrase de passe (variable {PASSPHRASE_VARIABLE})",
+    )
     p.set_defaults(func=backup_command)
 
     p = sub.add_parser(
