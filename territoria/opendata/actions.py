@@ -3,6 +3,7 @@
 import logging
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -144,7 +145,7 @@ def upload_table(path: Path, schema_key: str) -> exports.Table:
             with FrictionlessResource(str(path), format="csv", encoding="utf-8",
                                       schema=schema) as resource:  # fmt: skip
                 for row in resource.row_stream:
-                    yield row.to_dict()
+                    yield validation.unescape_row(row.to_dict(), descriptor["fields"])
 
     fields = [{"name": f["name"], "type": f["type"]} for f in descriptor["fields"]]
     return exports.Table(fields, rows(), lat, lon)
@@ -176,25 +177,26 @@ def create_generated_dataset(actor, collectivite, source: str, **fields) -> Data
     return dataset
 
 
-def upload_dataset(actor, collectivite, uploaded, schema_key: str, **fields):
-    """Validate the uploaded CSV against its schema; on success create the dataset with
-    its files. Returns (dataset, errors): nothing is written when there is an error."""
+@dataclass
+class Uploaded:
+    dataset: Dataset | None
+    errors: list  # validation.RowError; nothing was written when there is one
+    notes: list[str]  # what was converted to the schema's canonical form, in French
+
+
+def upload_dataset(actor, collectivite, uploaded, schema_key: str, **fields) -> Uploaded:
+    """Validate the uploaded CSV against its schema in its canonical form; on success
+    create the dataset with its files. Nothing is written when there is an error."""
     if schema_key not in schemas.SCHEMAS or not schemas.SCHEMAS[schema_key].uploadable:
         raise ActionError("unknown_schema", _("Schéma inconnu."), field="schema")
     if uploaded.size > MAX_UPLOAD_BYTES:
         raise ActionError("too_large", _("Le fichier dépasse 20 Mo."), field="file")
     _metadata_errors(fields)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.csv"
-        with open(path, "wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
-        raw = path.read_bytes()
-        if raw.startswith(b"\xef\xbb\xbf"):
-            path.write_bytes(raw[3:])
-        errors = validation.validate_csv(path, schema_key)
-        if errors:
-            return None, errors
+        raw = b"".join(uploaded.chunks())
+        checked = validation.check_upload(raw, schema_key, Path(tmp))
+        if checked.errors:
+            return Uploaded(None, checked.errors, checked.notes)
         dataset = Dataset(
             collectivite=collectivite, source=Source.UPLOAD, schema=schema_key,
             upload_name=Path(uploaded.name).name[:200], **fields,
@@ -205,14 +207,14 @@ def upload_dataset(actor, collectivite, uploaded, schema_key: str, **fields):
                 target = dataset.storage_dir()
                 target.mkdir(parents=True, exist_ok=True)
                 kept = target / f"{_stem(dataset)}.csv"
-                shutil.copyfile(path, kept)
+                kept.write_bytes(checked.content)
                 _store(dataset, upload_table(kept, schema_key), csv_source=kept)
                 record(actor, "opendata.upload", collectivite=collectivite, obj=dataset,
                        summary=f"Fichier « {dataset.upload_name} » déposé")  # fmt: skip
         except Exception:
             shutil.rmtree(dataset.storage_dir(), ignore_errors=True)
             raise
-    return dataset, []
+    return Uploaded(dataset, [], checked.notes)
 
 
 def set_published(actor, dataset, published: bool) -> Dataset:

@@ -101,12 +101,12 @@ def load(collectivites) -> None:
             if Dataset.objects.of(collectivite).filter(title=meta["title"]).exists():
                 continue
             content = (DEMO_DIR / filename).read_bytes()
-            dataset, errors = actions.upload_dataset(
+            uploaded = actions.upload_dataset(
                 operator, collectivite, SimpleUploadedFile(filename, content, "text/csv"),
                 schema, **meta, **_contact(collectivite),
             )  # fmt: skip
-            assert not errors, errors
-            actions.set_published(operator, dataset, True)
+            assert not uploaded.errors, uploaded.errors
+            actions.set_published(operator, uploaded.dataset, True)
     _agen_plan(by_slug.get("agen"))
     for slug, generated in GENERATED.items():
         collectivite = by_slug.get(slug)

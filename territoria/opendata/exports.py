@@ -5,11 +5,9 @@ A table is plain data: `Table(fields, rows, lat, lon)` where fields are Table Sc
 field dicts (name, type) and rows an iterable of dicts keyed by field name.
 """
 
-import csv
 import datetime
 import decimal
 import hashlib
-import io
 import json
 import os
 import uuid
@@ -22,7 +20,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from territoria import tabular
+
 BATCH_ROWS = 2_500  # 5,000 peaked at 201.6 Mo, over the 200 Mo target (docs/benchmarks.md)
+# Only text columns are escaped against formulas: numbers and dates stay as the schema types them.
+TEXT_TYPES = {"string", "any"}
 
 
 @dataclass
@@ -73,6 +75,14 @@ def text(value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def csv_line(row: dict, names: list[str], texts: list[bool]) -> str:
+    """One CSV record of the row; text columns escaped against spreadsheet formulas."""
+    cells = [text(row.get(n)) for n in names]
+    return tabular.row_line(
+        [tabular.escape(c) if t else c for c, t in zip(cells, texts, strict=True)]
+    )
 
 
 def _json_value(value):
@@ -152,11 +162,9 @@ def write_all(
         schema = arrow_schema(table.fields)
         writer = pq.ParquetWriter(tmp["parquet"], schema, compression="zstd")
     count = 0
-    buffer = io.StringIO()
-    csv_writer = csv.writer(buffer, lineterminator="\r\n")
+    texts = [kinds[n] in TEXT_TYPES for n in names]
     if "csv" in sinks:
-        csv_writer.writerow(names)
-        sinks["csv"].write(buffer.getvalue().encode())
+        sinks["csv"].write(tabular.row_line(names).encode())
     if "json" in sinks:
         sinks["json"].write(b"[")
     if "geojson" in sinks:
@@ -164,10 +172,8 @@ def write_all(
     try:
         for batch in batches(table.rows, batch_rows):
             if "csv" in sinks:
-                buffer.seek(0)
-                buffer.truncate()
-                csv_writer.writerows([[text(row.get(n)) for n in names] for row in batch])
-                sinks["csv"].write(buffer.getvalue().encode())
+                lines = [csv_line(row, names, texts) for row in batch]
+                sinks["csv"].write("".join(lines).encode())
             if "json" in sinks:
                 parts = [
                     json.dumps({n: _json_value(row.get(n)) for n in names}, ensure_ascii=False)

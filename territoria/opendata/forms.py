@@ -33,7 +33,10 @@ class UploadForm(MetadataForm):
     schema = forms.ChoiceField(label=_("Schéma national du fichier"), choices=UPLOAD_CHOICES)
     file = forms.FileField(
         label=_("Fichier CSV"),
-        help_text=_("CSV encodé en UTF-8, séparateur virgule, avec la ligne d'en-tête du schéma."),
+        help_text=_(
+            "CSV avec la ligne d'en-tête du schéma : UTF-8 ou Windows-1252 (Excel), "
+            "séparateur virgule ou point-virgule."
+        ),
     )
 
     class Meta(MetadataForm.Meta):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from territoria.opendata.views import manage, public
+from territoria.opendata.views import blank, manage, public
 
 app_name = "opendata"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # The catalogues end in catalog.ttl / catalog.jsonld and answer without redirect.
     re_path(r"^catalog\.(?P<fmt>ttl|jsonld)$", public.catalog, name="catalog"),
     path("schemas/<str:key>.json", public.schema_json, name="schema"),
+    path("schemas/<str:key>.csv", blank.schema_template, name="schema_template"),
     path("<slug:slug>/", public.collectivite_home, name="collectivite"),
     re_path(
         r"^(?P<slug>[-\w]+)/catalog\.(?P<fmt>ttl|jsonld)$",

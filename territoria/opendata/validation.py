@@ -1,7 +1,9 @@
-"""Check an uploaded CSV against a Table Schema: frictionless for the schema itself,
+"""Check an uploaded CSV against a Table Schema: first its canonical form (UTF-8, comma,
+the schema's columns in order, ISO dates and point decimals where the schema types a
+column so, absent optional columns added empty), then frictionless for the schema itself,
 plus the French custom checks the national schemas declare and frictionless skips
 (SIRET checksum, one-of-required, year intervals, cohesive, compared and summed columns,
-ACTES nomenclature), with every error in French by row and field. Plain data in, plain
+ACTES nomenclature), with every error in French by line and field. Plain data in, plain
 data out."""
 
 import ast
@@ -13,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from frictionless import Resource, Schema, system
 
+from territoria import tabular
 from territoria.opendata import schemas
 
 MAX_ERRORS = 200
@@ -104,7 +107,7 @@ def _message(error) -> str:
     if kind in {"unique-error", "primary-key"}:
         return _("La valeur « %(cell)s » doit être unique dans le fichier.") % {"cell": cell}
     if kind == "missing-label":
-        return _("Colonne obligatoire absente de l'en-tête.")
+        return MISSING_REQUIRED
     if kind == "extra-label":
         return _("Colonne inconnue du schéma.")
     if kind == "incorrect-label":
@@ -118,8 +121,9 @@ def _message(error) -> str:
     return _("Erreur %(kind)s : %(note)s") % {"kind": kind, "note": note}
 
 
-def validate_csv(path: Path, schema_key: str) -> list[RowError]:
-    """Every problem of the file against the schema; [] when it may be published."""
+def validate_csv(path: Path, schema_key: str, lines: list[int] | None = None) -> list[RowError]:
+    """Every problem of the file against the schema; [] when it may be published.
+    `lines[n]` is the line of the uploaded file that record n (0 = header) came from."""
     descriptor = {k: v for k, v in schemas.SCHEMAS[schema_key].descriptor().items()
                   if k != "custom_checks"}  # fmt: skip
     try:
@@ -141,8 +145,207 @@ def validate_csv(path: Path, schema_key: str) -> list[RowError]:
             field = getattr(error, "field_name", "") or getattr(error, "label", "") or ""
             errors.append(RowError(row, field, _message(error)))
     errors += _custom_errors(raw, schema_key)
+    if lines is not None:
+        for error in errors:
+            if error.row is not None and 0 < error.row <= len(lines):
+                error.row = lines[error.row - 1]
     errors.sort(key=lambda e: (e.row or 0, e.field))
     return errors[:MAX_ERRORS]
+
+
+MISSING_REQUIRED = gettext_lazy("Colonne obligatoire absente de l'en-tête.")
+# Excel's spellings of a boolean, mapped to the schema's own first true/false value.
+TRUE_WORDS, FALSE_WORDS = {"oui", "vrai", "true", "1"}, {"non", "faux", "false", "0"}
+DEFAULT_TRUE, DEFAULT_FALSE = ["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"]
+
+
+@dataclass
+class Checked:
+    errors: list[RowError]
+    notes: list[str]  # what was converted, in French, for the agent
+    content: bytes = b""  # the canonical file to store (text cells escaped); b"" on errors
+
+
+def _boolean(field: dict):
+    trues = field.get("trueValues", DEFAULT_TRUE)
+    falses = field.get("falseValues", DEFAULT_FALSE)
+
+    def convert(value: str) -> str | None:
+        word = value.strip().lower()
+        if value in trues or value in falses:
+            return None
+        if word in TRUE_WORDS:
+            return trues[0]
+        if word in FALSE_WORDS:
+            return falses[0]
+        return None
+
+    return convert
+
+
+def _converter(field: dict):
+    """(kind of conversion, function) for a column, from its declared type only: text
+    columns are never touched."""
+    kind, fmt = field.get("type"), field.get("format", "default")
+    if kind == "date" and fmt in ("default", None):
+        return "date", tabular.iso_date
+    if kind == "number" and "decimalChar" not in field:
+        return "number", tabular.dot_decimal
+    if kind == "integer":
+        return "integer", tabular.plain_integer
+    if kind == "boolean":
+        return "boolean", _boolean(field)
+    return None, None
+
+
+def _conversion_notes(counts: dict[str, int]) -> list[str]:
+    notes = []
+    if counts.get("date"):
+        notes.append(
+            ngettext(
+                "%(n)s date JJ/MM/AAAA convertie en AAAA-MM-JJ",
+                "%(n)s dates JJ/MM/AAAA converties en AAAA-MM-JJ",
+                counts["date"],
+            )
+            % {"n": counts["date"]}
+        )
+    if counts.get("number"):
+        notes.append(
+            ngettext(
+                "%(n)s nombre à virgule décimale converti (point décimal)",
+                "%(n)s nombres à virgule décimale convertis (point décimal)",
+                counts["number"],
+            )
+            % {"n": counts["number"]}
+        )
+    if counts.get("integer"):
+        notes.append(
+            ngettext(
+                "%(n)s nombre entier sans ses espaces de milliers",
+                "%(n)s nombres entiers sans leurs espaces de milliers",
+                counts["integer"],
+            )
+            % {"n": counts["integer"]}
+        )
+    if counts.get("boolean"):
+        notes.append(
+            ngettext(
+                "%(n)s valeur oui/non écrite comme le schéma l'attend",
+                "%(n)s valeurs oui/non écrites comme le schéma l'attend",
+                counts["boolean"],
+            )
+            % {"n": counts["boolean"]}
+        )
+    return notes
+
+
+def _header_errors(header: list[str], sheet_rows, fields: list[dict]) -> list[RowError]:
+    names = {f["name"] for f in fields}
+    errors, seen = [], set()
+    for index, label in enumerate(header):
+        if not label:
+            if any(index < len(cells) and cells[index].strip() for _line, cells in sheet_rows):
+                errors.append(RowError(1, "", _("Nom de colonne vide dans l'en-tête.")))
+        elif label in seen:
+            errors.append(RowError(1, label, _("Nom de colonne en double dans l'en-tête.")))
+        elif label not in names:
+            errors.append(RowError(1, label, _("Colonne inconnue du schéma.")))
+        seen.add(label)
+    for field in fields:
+        required = (field.get("constraints") or {}).get("required")
+        if required and field["name"] not in seen:
+            errors.append(RowError(1, field["name"], str(MISSING_REQUIRED)))
+    return errors
+
+
+def check_upload(raw: bytes, schema_key: str, workdir: Path) -> Checked:
+    """An uploaded file in the schema's canonical form, checked; its errors by line of
+    the uploaded file and column, and the notes of what was converted."""
+    fields = schemas.fields_of(schema_key)
+    try:
+        sheet = tabular.read(raw)
+    except tabular.TabularError as error:
+        return Checked([RowError(error.line, "", error.message)], [])
+    notes = list(sheet.notes)
+    header = sheet.header
+    errors = _header_errors(header, sheet.rows, fields)
+    if errors:
+        return Checked(errors, notes)
+    names = [f["name"] for f in fields]
+    absent = [n for n in names if n not in header]
+    if absent:
+        notes.append(
+            ngettext(
+                "%(n)s colonne facultative absente ajoutée vide",
+                "%(n)s colonnes facultatives absentes ajoutées vides",
+                len(absent),
+            )
+            % {"n": len(absent)}
+            + " : "
+            + ", ".join(absent)
+        )
+    elif [h for h in header if h] != names:
+        notes.append(_("colonnes remises dans l'ordre du schéma"))
+    positions = [header.index(n) if n in header else None for n in names]
+    converters = [_converter(f) for f in fields]
+    counts: dict[str, int] = {}
+    canonical, lines, blank = [names], [1], 0
+    for line, cells in sheet.rows:
+        if not any(c.strip() for c in cells):
+            blank += 1
+            continue
+        if len(cells) != len(header):
+            errors.append(
+                RowError(
+                    line,
+                    "",
+                    (
+                        _("Valeur manquante : la ligne a moins de colonnes que l'en-tête.")
+                        if len(cells) < len(header)
+                        else _("Valeur en trop : la ligne a plus de colonnes que l'en-tête.")
+                    ),
+                )
+            )
+            continue
+        row = []
+        for position, (kind, convert) in zip(positions, converters, strict=True):
+            value = "" if position is None else cells[position]
+            if convert is not None and value:
+                converted = convert(value)
+                if converted is not None and converted != value:
+                    value = converted
+                    counts[kind] = counts.get(kind, 0) + 1
+            row.append(value)
+        canonical.append(row)
+        lines.append(line)
+    if blank:
+        notes.append(
+            ngettext("%(n)s ligne vide ignorée", "%(n)s lignes vides ignorées", blank)
+            % {"n": blank}
+        )
+    notes += _conversion_notes(counts)
+    path = workdir / "canonical.csv"
+    path.write_text("".join(tabular.row_line(r) for r in canonical), encoding="utf-8")
+    errors += validate_csv(path, schema_key, lines)
+    if errors:
+        errors.sort(key=lambda e: (e.row or 0, e.field))
+        return Checked(errors[:MAX_ERRORS], notes)
+    texts = [f.get("type", "string") in ("string", "any") for f in fields]
+    content = "".join(
+        [tabular.row_line(names)]
+        + [tabular.row_line([tabular.escape(v) if t else v for v, t in zip(r, texts, strict=True)])
+           for r in canonical[1:]]
+    )  # fmt: skip
+    return Checked([], notes, content.encode())
+
+
+def unescape_row(row: dict, fields: list[dict]) -> dict:
+    """A row read back from a stored upload, its text cells as the agent wrote them."""
+    for field in fields:
+        value = row.get(field["name"])
+        if isinstance(value, str) and field.get("type", "string") in ("string", "any"):
+            row[field["name"]] = tabular.unescape(value)
+    return row
 
 
 ACTES_FAMILIES = {

@@ -49,11 +49,17 @@ def metadata(**extra) -> dict:
     }
 
 
-def upload(actor, collectivite, content: bytes, schema="scdl-subventions", **extra):
+def upload_result(actor, collectivite, content: bytes, schema="scdl-subventions", **extra):
     return actions.upload_dataset(
         actor, collectivite, SimpleUploadedFile("fichier.csv", content, "text/csv"), schema,
         **metadata(**extra),
     )  # fmt: skip
+
+
+def upload(actor, collectivite, content: bytes, schema="scdl-subventions", **extra):
+    """(dataset, errors) of an upload."""
+    result = upload_result(actor, collectivite, content, schema, **extra)
+    return result.dataset, result.errors
 
 
 def add_daily(device, quantity: int, days: int, start=datetime.date(2025, 6, 1), value=100.0):

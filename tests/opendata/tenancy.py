@@ -13,6 +13,7 @@ PUBLIC: set[str] = {
     "opendata:home",
     "opendata:catalog",
     "opendata:schema",
+    "opendata:schema_template",
     "opendata:collectivite",
     "opendata:collectivite_catalog",
     "opendata:dataset",
@@ -40,6 +41,7 @@ def samples(world):
     return {
         "opendata:catalog": {"fmt": "ttl"},
         "opendata:schema": {"key": "territoria-signalements"},
+        "opendata:schema_template": {"key": "scdl-subventions"},
         "opendata:collectivite": {"slug": slug},
         "opendata:collectivite_catalog": {"slug": slug, "fmt": "ttl"},
         "opendata:dataset": {"slug": slug, "uid": published.uid},

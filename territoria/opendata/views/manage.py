@@ -2,20 +2,19 @@
 declared against a national schema, declaring a generated dataset, editing metadata,
 publishing, refreshing, and monthly download counts with their CSV export."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from territoria import tabular
 from territoria.accounts.actions import ActionError
 from territoria.opendata import actions
 from territoria.opendata.enums import Format
 from territoria.opendata.forms import METADATA_FIELDS, GeneratedForm, MetadataForm, UploadForm
 from territoria.opendata.models import Dataset, DownloadCount, may_publish
+from territoria.opendata.schemas import UPLOAD_CHOICES
 from territoria.opendata.views.public import monthly_counts
 from territoria.territories.tenancy import collectivite_for
 
@@ -51,7 +50,7 @@ def manage(request, slug):
 
 def upload(request, slug):
     collectivite = _publisher_collectivite(request, slug)
-    errors = []
+    errors, notes = [], []
     form = UploadForm(request.POST or None, request.FILES or None, initial=_defaults(collectivite))
     status = 200
     if request.method == "POST":
@@ -59,24 +58,37 @@ def upload(request, slug):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                dataset, errors = actions.upload_dataset(
+                uploaded = actions.upload_dataset(
                     request.user, collectivite, data["file"], data["schema"],
                     **{name: data[name] for name in METADATA_FIELDS},
                 )  # fmt: skip
             except ActionError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
+                errors, notes = uploaded.errors, uploaded.notes
                 if not errors:
                     messages.success(
                         request,
                         _("Fichier conforme au schéma : « %(title)s » est prêt à être publié.")
-                        % {"title": dataset.title},
+                        % {"title": uploaded.dataset.title},
                     )
-                    return redirect("opendata:edit", slug=slug, uid=dataset.uid)
+                    if notes:
+                        messages.info(
+                            request,
+                            _("Converti vers la forme du schéma : %(notes)s.")
+                            % {"notes": " ; ".join(notes)},
+                        )
+                    return redirect("opendata:edit", slug=slug, uid=uploaded.dataset.uid)
     return render(
         request,
         "opendata/upload.html",
-        {"collectivite": collectivite, "form": form, "errors": errors},
+        {
+            "collectivite": collectivite,
+            "form": form,
+            "errors": errors,
+            "notes": notes,
+            "templates": UPLOAD_CHOICES,
+        },
         status=status,
     )
 
@@ -153,9 +165,7 @@ def downloads_csv(request, slug):
     """Monthly downloads of every dataset of the collectivité, one row per month,
     dataset and format."""
     collectivite = _publisher_collectivite(request, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="telechargements-{slug}.csv"'
-    writer = csv.writer(response)
+    response, writer = tabular.csv_response(f"telechargements-{slug}.csv")
     writer.writerow(["mois", "jeu_de_donnees_id", "jeu_de_donnees", "format", "telechargements"])
     rows = (
         DownloadCount.objects.of(collectivite)

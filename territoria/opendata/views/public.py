@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from territoria import tabular
 from territoria.charts import Series, line_chart
 from territoria.opendata import dcat
 from territoria.opendata.enums import MEDIA_TYPES, Format
@@ -112,7 +113,7 @@ def _csv_rows(resource, limit: int | None):
         for index, row in enumerate(reader):
             if limit is not None and index >= limit:
                 break
-            rows.append(row)
+            rows.append([tabular.unescape(cell) for cell in row])  # shown as the agent wrote it
     return header, rows
 
 
