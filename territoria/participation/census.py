@@ -1,13 +1,13 @@
 """Agents import a census file: each person kept only as a salted hash of their identity,
 optionally with a fresh single-use code for a printed letter."""
 
-import csv
 import io
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from territoria import tabular
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
 from territoria.participation import identity
@@ -24,15 +24,14 @@ MAX_CENSUS_ROWS = 200_000
 CENSUS_COLUMNS = {"nom", "prenom", "date_naissance"}
 
 
-def _read_census(text: str):
-    sample = text[:2048]
+def _read_census(text: str | bytes):
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = {identity.fold(h or "").replace(" ", "_") for h in (reader.fieldnames or [])}
+        sheet = tabular.read(text)
+    except tabular.TabularError as error:
+        message = _("Ligne %(l)s : %(e)s") % {"l": error.line or 1, "e": error.message}
+        raise LineErrors([message]) from error
+    keys = [identity.fold(h or "").replace(" ", "_") for h in sheet.header]
+    header = set(keys)
     missing = CENSUS_COLUMNS - header
     if missing:
         raise LineErrors(
@@ -44,20 +43,15 @@ def _read_census(text: str):
                 % {"cols": ", ".join(sorted(missing))}
             ]
         )
-    for line, row in enumerate(reader, start=2):
-        yield (
-            line,
-            {
-                identity.fold(k or "").replace(" ", "_"): (v or "").strip()
-                for k, v in row.items()
-                if k
-            },
-        )
+    for line, cells in sheet.rows:
+        if cells:  # an empty line is skipped, as spreadsheets leave them
+            yield line, {k: v.strip() for k, v in zip(keys, cells, strict=False) if k}
 
 
-def import_census(campaign, actor, text: str, *, with_codes: bool = False):
-    """Import a census file as salted hashes. Returns (added, already_there, letters)
-    where letters is a CSV (the file's people with a fresh code each) or None."""
+def import_census(campaign, actor, text: str | bytes, *, with_codes: bool = False):
+    """Import a census file (text, or bytes in UTF-8 or Windows-1252) as salted hashes.
+    Returns (added, already_there, letters) where letters is a CSV (the file's people
+    with a fresh code each) or None."""
     _require_staff(campaign, actor)
     if campaign.phase in {Phase.RESULTS, Phase.IMPLEMENTATION}:
         raise ActionError("wrong_phase", _("Le vote est terminé."), status=409)
@@ -95,7 +89,7 @@ def import_census(campaign, actor, text: str, *, with_codes: bool = False):
         raise LineErrors([_("Le fichier ne contient aucune personne.")])
     letters = io.StringIO() if with_codes else None
     if letters is not None:
-        writer = csv.writer(letters, delimiter=";")
+        writer = tabular.Writer(letters, delimiter=";")
         writer.writerow(["nom", "prenom", "adresse", "quartier", "code"])
     with transaction.atomic():
         existing = set(

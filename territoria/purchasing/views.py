@@ -1,7 +1,7 @@
 """Pages of group purchasing: campaigns (list, page, preparation, joining, the
 coordinator's steps, convention exports) and the EPCI's shared services."""
 
-import csv
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from territoria import tabular
 from territoria.accounts.actions import ActionError
 from territoria.purchasing import actions
 from territoria.purchasing.convention import convention
@@ -269,9 +270,7 @@ def convention_csv(request, pk):
     """One row per member and lot: needs, unit price and amounts in euros HT."""
     campaign = _members_only(request, pk)
     data = convention(campaign)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="groupement-{campaign.pk}.csv"'
-    writer = csv.writer(response)
+    response, writer = tabular.csv_response(f"groupement-{campaign.pk}.csv")
     writer.writerow(
         [
             "membre",
@@ -312,10 +311,9 @@ def convention_csv(request, pk):
     return response
 
 
-def _euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
+def _euros(cents: int) -> Decimal:
+    """Euros with two decimals, a number the CSV writer leaves as it is (-12.50)."""
+    return Decimal(cents).scaleb(-2)
 
 
 def service_detail(request, pk):

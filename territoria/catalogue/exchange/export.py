@@ -1,7 +1,7 @@
 """Export: the catalogue as JSON values, then as one JSON document or CSV files."""
 
-import csv
 import datetime
+import decimal
 import io
 import json
 import zipfile
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from territoria import tabular
 from territoria.catalogue.exchange.columns import (
     FORMAT,
     LIST_SEPARATOR,
@@ -121,13 +122,15 @@ def to_json(data: dict[str, list[dict]]) -> bytes:
     return ("\n".join(parts) + "\n").encode()
 
 
-def _csv_cell(column: Column, value) -> str:
+def _csv_cell(column: Column, value):
     if value is None:
         return ""
     if column.kind == "bool":
         return "true" if value else "false"
     if column.kind == "list":
         return LIST_SEPARATOR.join(value)
+    if isinstance(value, int | float | decimal.Decimal):
+        return value  # a number, which the writer never escapes
     return str(value)
 
 
@@ -136,7 +139,7 @@ def to_csv(data: dict[str, list[dict]]) -> dict[str, bytes]:
     files = {}
     for table, columns in TABLES.items():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = tabular.Writer(buffer)
         writer.writerow([column.name for column in columns])
         for row in data[table]:
             writer.writerow([_csv_cell(column, row[column.name]) for column in columns])

@@ -1,8 +1,6 @@
 """Reading a JSON document, a folder or a zip of CSV files into rows."""
 
 import bisect
-import csv
-import io
 import json
 import re
 import zipfile
@@ -10,6 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from territoria import tabular
 from territoria.catalogue.exchange.columns import FORMAT, TABLES, VERSION, Issue, Row
 
 
@@ -17,41 +16,32 @@ def _read_csv(name: str, content: bytes, issues: list[Issue]) -> list[Row]:
     table = name.removesuffix(".csv")
     columns = {column.name for column in TABLES[table]}
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        issues.append(Issue(name, None, None, _("Le fichier doit être encodé en UTF-8.")))
+        sheet = tabular.read(content, unescape_cells=True)
+    except tabular.TabularError as error:
+        issues.append(Issue(name, error.line, None, error.message))
         return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [cell.strip() for cell in next(reader, [])]
-    except csv.Error as error:
-        issues.append(Issue(name, 1, None, _("CSV illisible : %(e)s") % {"e": error}))
-        return []
+    header = sheet.header
     for cell in header:
         if cell not in columns:
             issues.append(Issue(name, 1, cell, _("Colonne inconnue.")))
     for column in TABLES[table]:
         if column.required and column.name not in header:
             issues.append(Issue(name, 1, column.name, _("Colonne obligatoire absente.")))
-    rows, line = [], reader.line_num
-    try:
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(header):
-                issues.append(
-                    Issue(
-                        name, start, None,
-                        _("%(found)d cellules au lieu de %(expected)d.")
-                        % {"found": len(cells), "expected": len(header)},
-                    )
-                )  # fmt: skip
-                continue
-            raw = {key: value for key, value in zip(header, cells, strict=True) if key in columns}
-            rows.append(Row(name, start, raw, from_csv=True))
-    except csv.Error as error:
-        issues.append(Issue(name, line + 1, None, _("CSV illisible : %(e)s") % {"e": error}))
+    rows = []
+    for start, cells in sheet.rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            issues.append(
+                Issue(
+                    name, start, None,
+                    _("%(found)d cellules au lieu de %(expected)d.")
+                    % {"found": len(cells), "expected": len(header)},
+                )
+            )  # fmt: skip
+            continue
+        raw = {key: value for key, value in zip(header, cells, strict=True) if key in columns}
+        rows.append(Row(name, start, raw, from_csv=True))
     return rows
 
 

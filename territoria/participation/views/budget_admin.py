@@ -154,13 +154,11 @@ def census_import(request, slug, campaign):
         messages.error(request, _("Choisissez un fichier CSV."))
         return _back(campaign)
     try:
-        text = form.cleaned_data["file"].read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        messages.error(request, _("Le fichier doit être encodé en UTF-8."))
-        return _back(campaign)
-    try:
         added, known, letters = import_census(
-            campaign, request.user, text, with_codes=form.cleaned_data["with_codes"]
+            campaign,
+            request.user,
+            form.cleaned_data["file"].read(),
+            with_codes=form.cleaned_data["with_codes"],
         )
     except budget_actions.LineErrors as error:
         return render(

@@ -1,16 +1,16 @@
 """Consultations: the questionnaire, results as charts, CSV export; agents build the
 questionnaire and moderate free-text answers before they are published."""
 
-import csv
 import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from territoria import tabular
 from territoria.accounts.actions import ActionError
 from territoria.charts import bar_chart
 from territoria.participation import consultation_actions, survey
@@ -160,9 +160,7 @@ def consultation_export(request, slug, consultation):
     place = staff_collectivite(request, slug)
     found = get_object_or_404(Consultation, collectivite=place, slug=consultation)
     questions = list(found.questions.all())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}.csv"'
-    writer = csv.writer(response, delimiter=";")
+    response, writer = tabular.csv_response(f"{found.slug}.csv", delimiter=";")
     writer.writerow([_("réponse")] + [q.label for q in questions])
     rows = {}
     for response_id, qid, value in Answer.objects.filter(response__consultation=found).values_list(

@@ -1,11 +1,12 @@
 """The plan as a PDF for the municipal council and its cash flow as CSV."""
 
-import csv
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from territoria import tabular
 from territoria.roadmap import planning
 from territoria.roadmap.enums import End
 from territoria.roadmap.views.common import roadmap_for, scenario_of
@@ -63,9 +64,7 @@ def scenario_csv(request, slug, pk):
     """One row per year and end of the ranges; comma-separated UTF-8, point decimals."""
     collectivite, _profile, _abilities = roadmap_for(request, slug)
     scenario = scenario_of(collectivite, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(scenario, "csv")}"'
-    writer = csv.writer(response)
+    response, writer = tabular.csv_response(_filename(scenario, "csv"))
     writer.writerow(["fourchette", *[name for _key, name in CSV_COLUMNS], "projets_lances"])
     for end in End.values:
         plan = scenario.result["ends"][end]
@@ -73,6 +72,8 @@ def scenario_csv(request, slug, pk):
             continue
         titles = {s: e["title"] for s, e in scenario.result["economics"].items()}
         for row in plan["rows"]:
-            values = [row[key] if key == "year" else f"{row[key]:.2f}" for key, _n in CSV_COLUMNS]
+            values = [
+                row[key] if key == "year" else Decimal(f"{row[key]:.2f}") for key, _n in CSV_COLUMNS
+            ]
             writer.writerow([end, *values, " | ".join(titles[s] for s in row["starts"])])
     return response
