@@ -1,4 +1,5 @@
-"""The demo's email backend: one readable .eml file per message under var/mail/."""
+"""Plain-text emails: how every module renders one, and the demo's backend that writes
+one readable .eml file per message under var/mail/."""
 
 import datetime
 import secrets
@@ -6,6 +7,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.template import engines
+from django.utils import translation
+
+
+def render_email(template_prefix: str, context: dict) -> tuple[str, str]:
+    """Subject (one line) and body from `<prefix>_subject.txt` and `<prefix>_body.txt`,
+    in the site's language, without HTML escaping: « L'eau » stays « L'eau »."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    engine = engines["text"]
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = engine.get_template(f"{template_prefix}_subject.txt").render(context)
+        body = engine.get_template(f"{template_prefix}_body.txt").render(context)
+    return " ".join(subject.split()), body
 
 
 class OneFilePerMessageBackend(BaseEmailBackend):

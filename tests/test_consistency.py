@@ -83,3 +83,15 @@ def test_the_checker_catches_untranslated_text():
         _untranslated('<a {% if x %}aria-current="page"{% endif %} title="{% translate "T" %}">')
         == []
     )
+
+
+def test_every_email_is_rendered_as_plain_text():
+    """Emails go through territoria.mail.render_email (no HTML escaping): a text template
+    rendered by the HTML engine would write « L&#x27;eau »."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in PACKAGE.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "render_to_string(" in line and ".txt" in line
+    ]
+    assert offenders == []

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -18,13 +17,12 @@ from django_tasks import task
 
 from territoria.accounts import lockout
 from territoria.accounts.models import Invitation, hash_token
+from territoria.mail import render_email
 
 
 def _send(template_prefix: str, to: str, context: dict) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    subject = render_to_string(f"{template_prefix}_subject.txt", context)
-    body = render_to_string(f"{template_prefix}_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, to=[to]).send()
+    subject, body = render_email(template_prefix, context)
+    EmailMessage(subject, body, to=[to]).send()
 
 
 @task()

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -20,6 +19,7 @@ from django_tasks import task
 from territoria.accounts import audit
 from territoria.catalogue.enums import Moderation
 from territoria.catalogue.models import Figure, Provider, Solution, SolutionRevision
+from territoria.mail import render_email
 
 audit.register_actions(
     {
@@ -233,9 +233,8 @@ def notify_decision(revision_id: int) -> int:
                     "approved": revision.status_after == Moderation.APPROVED,
                     "url": settings.SITE_URL + provider_url(provider),
                 }
-                subject = render_to_string("catalogue/provider_email_decision_subject.txt", context)
-                body = render_to_string("catalogue/provider_email_decision_body.txt", context)
-                EmailMessage(" ".join(subject.split()), body, to=[member.email]).send()
+                subject, body = render_email("catalogue/provider_email_decision", context)
+                EmailMessage(subject, body, to=[member.email]).send()
                 sent += 1
     except Exception:
         SolutionRevision.objects.filter(pk=revision_id).update(notified_at=None)

@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from django_tasks import task
 
@@ -12,6 +10,7 @@ from territoria.accounts import audit
 from territoria.accounts.models import AuditEvent
 from territoria.catalogue.enums import Moderation
 from territoria.catalogue.models import Feedback
+from territoria.mail import render_email
 
 NOTIFIED = "feedback.authors_notified"
 
@@ -58,10 +57,8 @@ def notify_feedback_authors(feedback_id: int) -> bool:
         "url": settings.SITE_URL + feedback.use_case.get_absolute_url(),
     }
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string("catalogue/feedback_email_subject.txt", context)
-            body = render_to_string("catalogue/feedback_email_body.txt", context)
-            EmailMessage(" ".join(subject.split()), body, to=[feedback.author.email]).send()
+        subject, body = render_email("catalogue/feedback_email", context)
+        EmailMessage(subject, body, to=[feedback.author.email]).send()
     except Exception:
         AuditEvent.objects.filter(
             action=NOTIFIED, object_type=feedback._meta.label_lower, object_id=str(feedback.pk)

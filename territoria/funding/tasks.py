@@ -5,8 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from django_tasks import task
 
@@ -14,6 +13,7 @@ from territoria.funding import links, perimeters
 from territoria.funding.enums import Verdict
 from territoria.funding.matching import CLOSING_SOON_DAYS, match
 from territoria.funding.models import DigestSubscription, SentAlert, Window
+from territoria.mail import render_email
 from territoria.scheduler.schedule import every
 from territoria.territories.models import user_role
 
@@ -65,9 +65,7 @@ def send_digest(subscription, today) -> int:
         "SITE_URL": settings.SITE_URL,
         "SITE_NAME": settings.SITE_NAME,
     }
-    with translation.override("fr"):
-        subject = render_to_string("funding/digest_subject.txt", context).strip()
-        body = render_to_string("funding/digest_body.txt", context)
+    subject, body = render_email("funding/digest", context)
     EmailMessage(subject, body, to=[user.email]).send()
     return len(windows)
 

@@ -1,12 +1,11 @@
 """Background work of participation: telling an idea's author that the collectivité
 answered. Tasks take ids and send nothing when the answer was withdrawn meanwhile."""
 
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from django_tasks import task
+
+from territoria.mail import render_email
 
 
 @task()
@@ -19,9 +18,6 @@ def notify_idea_answer(idea_id: int, answered_at: str) -> bool:
         return False
     if idea.answered_at is None or idea.answered_at.isoformat() != answered_at:
         return False  # a newer answer has its own message
-    context = {"idea": idea, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("participation/emails/answer_subject.txt", context)
-        body = render_to_string("participation/emails/answer_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, to=[idea.author.email]).send()
+    subject, body = render_email("participation/emails/answer", {"idea": idea})
+    EmailMessage(subject, body, to=[idea.author.email]).send()
     return True

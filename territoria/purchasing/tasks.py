@@ -5,13 +5,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from django_tasks import task
 
 from territoria.accounts.enums import Role
 from territoria.accounts.models import Membership
+from territoria.mail import render_email
 from territoria.purchasing.enums import CampaignStatus, Notice
 from territoria.scheduler.schedule import every
 
@@ -57,9 +57,7 @@ def notify(campaign_id: int, kind: str, collectivite_ids: list[int], detail: str
             "SITE_URL": settings.SITE_URL,
             "SITE_NAME": settings.SITE_NAME,
         }
-        with translation.override("fr"):
-            subject = render_to_string("purchasing/notice_subject.txt", context).strip()
-            body = render_to_string("purchasing/notice_body.txt", context)
+        subject, body = render_email("purchasing/notice", context)
         EmailMessage(subject, body, to=recipients).send()
         told += 1
     return told

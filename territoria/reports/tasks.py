@@ -5,21 +5,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from django_tasks import task
 
+from territoria.mail import render_email
 from territoria.scheduler.schedule import every
 
 
 def _send(template_prefix: str, to: str, context: dict) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"reports/emails/{template_prefix}_subject.txt", context)
-        body = render_to_string(f"reports/emails/{template_prefix}_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, to=[to]).send()
+    subject, body = render_email(f"reports/emails/{template_prefix}", context)
+    EmailMessage(subject, body, to=[to]).send()
 
 
 @task()

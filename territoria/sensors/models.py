@@ -354,6 +354,12 @@ class Alert(TenantModel):
             return None
         return self.lost_m3(now) * self.price_per_m3
 
+    def cost_per_day_eur(self) -> float | None:
+        """What the leak costs for each day it stays open, at the profile's water price."""
+        if not self.is_leak or self.price_per_m3 is None:
+            return None
+        return self.leak_m3_per_hour * 24 * self.price_per_m3
+
     def yearly_saving_m3(self) -> float:
         """Closing a leak saves its flow for the rest of the year."""
         return self.leak_m3_per_hour * 24 * 365 if self.is_leak else 0.0

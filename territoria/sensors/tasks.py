@@ -7,12 +7,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from django_tasks import task
 
+from territoria.mail import render_email
 from territoria.scheduler.schedule import every
 
 # An open alert nobody has acknowledged after this long is sent again, once.
@@ -83,9 +83,7 @@ def _email_alert(alert, *, reminder: bool) -> int:
         "choices_url": settings.SITE_URL
         + reverse("sensors:alert_emails", kwargs={"slug": alert.collectivite.slug}),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string("sensors/emails/alert_subject.txt", context).split())
-        body = render_to_string("sensors/emails/alert_body.txt", context)
+    subject, body = render_email("sensors/emails/alert", context)
     for email in emails:
         EmailMessage(subject, body, to=[email]).send()
     return len(emails)

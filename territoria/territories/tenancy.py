@@ -15,12 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from territoria.territories.models import Collectivite, user_role, user_roles
 
 
+class SignInRequired(Http404):
+    """A signed-out visitor asked for a members' page (a link from an email): pages send
+    them to sign in and back (accounts' middleware); anything else answers 404."""
+
+
 def collectivite_for(request, slug, ability):
     """The active collectivité if the person may do `ability` there: 404 when they have
-    no role in it (its private pages stay unknown), 403 when their role is not enough."""
+    no role in it (its private pages stay unknown), 403 when their role is not enough;
+    a signed-out visitor is asked to sign in first, before any object is looked up."""
     collectivite = get_object_or_404(Collectivite.objects.active(), slug=slug)
     can = collectivite.get_abilities(request.user)
     if not can["view_private"]:
+        if not request.user.is_authenticated:
+            raise SignInRequired
         raise Http404
     if not can[ability]:
         raise PermissionDenied
