@@ -35,6 +35,7 @@ from territoria.reports.models import (
     reports_changed,
 )
 from territoria.reports.photos import MAX_PHOTOS, PhotoError, clean_photo
+from territoria.reports.text import strip_controls
 from territoria.territories.enums import CollectiviteKind
 from territoria.territories.models import Collectivite
 
@@ -84,9 +85,9 @@ def _clean_answers(category: Category, answers: dict) -> dict:
     for question in category.questions.all():
         value = answers.get(question.code)
         if isinstance(value, list | tuple):
-            values = [str(v).strip() for v in value if str(v).strip()]
+            values = [strip_controls(str(v)).strip() for v in value if str(v).strip()]
         else:
-            values = [str(value).strip()] if value not in (None, "") else []
+            values = [strip_controls(str(value)).strip()] if value not in (None, "") else []
         if not values:
             if question.required:
                 raise ActionError(
@@ -135,8 +136,14 @@ def rate_limited(ip: str) -> bool:
     return count >= settings.REPORTS_RATE_LIMIT_PER_HOUR
 
 
+# What a reporter types, cleaned of control characters whatever the channel.
+TEXT_FIELDS = ("description", "address", "email", "public_name", "phone", "full_name", "device_id")
+
+
 def validate_submission(sub: Submission) -> tuple[float, float, bool, list]:
     """Every check of a new report; returns (lat, lon, approximate, clean photos)."""
+    for name in TEXT_FIELDS:
+        setattr(sub, name, strip_controls(getattr(sub, name) or ""))
     if sub.source == Source.WEB and rate_limited(sub.ip):
         raise ActionError(
             "rate_limited",
@@ -370,7 +377,7 @@ def reopen_by_reporter(token: str, text: str) -> Report:
             % {"days": settings.REPORTS_REOPEN_DAYS},
             status=409,
         )
-    text = strip_tags(text or "").strip()[:MAX_DESCRIPTION]
+    text = strip_controls(strip_tags(text or "")).strip()[:MAX_DESCRIPTION]
     if not text:
         raise ActionError(
             "empty_update", _("Expliquez pourquoi le problème n'est pas réglé."), field="text"

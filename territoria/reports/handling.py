@@ -27,6 +27,7 @@ from territoria.reports.models import (
     Update,
     reports_changed,
 )
+from territoria.reports.text import strip_controls
 
 
 def _require_change(report: Report, actor) -> None:
@@ -86,7 +87,7 @@ def change_status(report: Report, actor, status: str, *, text: str = "", public:
             _("Indiquez le numéro du signalement d'origine avec « Doublon de »."),
             field="status",
         )
-    text = (text or "").strip()[:MAX_DESCRIPTION]
+    text = strip_controls(text or "").strip()[:MAX_DESCRIPTION]
     if status == report.status and not text:
         raise ActionError("empty_update", _("Écrivez un message ou changez l'état."))
     with transaction.atomic():
@@ -107,7 +108,7 @@ def change_status(report: Report, actor, status: str, *, text: str = "", public:
 def add_note(report: Report, actor, text: str) -> Update:
     """An internal note: agents only, the reporter is not told."""
     _require_change(report, actor)
-    text = (text or "").strip()[:MAX_DESCRIPTION]
+    text = strip_controls(text or "").strip()[:MAX_DESCRIPTION]
     if not text:
         raise ActionError("empty_update", _("La note est vide."), field="text")
     with transaction.atomic():

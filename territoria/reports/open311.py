@@ -10,12 +10,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from territoria.reports.enums import CLOSED_STATUSES, OPEN_STATUSES, Status
+from territoria.reports.text import strip_controls
 
 XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
 MAX_RANGE = datetime.timedelta(days=90)
 DEFAULT_PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 1000
+# A billion requests deep at the largest page size: far past any list, inside 64 bits.
+MAX_PAGE = 1_000_000
 
 # Request `status` filter values (GeoReport v2 plus mySociety's lower-case extensions).
 STATUS_FILTERS = {
@@ -53,7 +56,8 @@ def w3c(value: datetime.datetime, tz=None) -> str:
 def _xml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    # A row stored before submissions were cleaned must not break the whole document.
+    return escape(strip_controls(str(value)))
 
 
 def _xml_node(tag: str, value, item_tags: dict) -> str:
@@ -155,11 +159,14 @@ def statuses(value: str) -> set[str] | None:
 
 
 def paging(page: str, page_size: str) -> tuple[int, int]:
+    """(page, page size); a page size over the maximum is capped ("no more than")."""
     try:
         number = int(page) if (page or "").strip() else 1
         size = int(page_size) if (page_size or "").strip() else DEFAULT_PAGE_SIZE
     except ValueError:
         raise Open311Error(400, "invalid_page", "page et page_size sont des entiers") from None
-    if number < 1 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise Open311Error(400, "invalid_page", f"page ≥ 1 et page_size entre 1 et {MAX_PAGE_SIZE}")
-    return number, size
+    if not 1 <= number <= MAX_PAGE:
+        raise Open311Error(400, "invalid_page", f"page : entier entre 1 et {MAX_PAGE}")
+    if size < 1:
+        raise Open311Error(400, "invalid_page", "page_size : entier supérieur ou égal à 1")
+    return number, min(size, MAX_PAGE_SIZE)

@@ -6,6 +6,7 @@ Parameters are read from the query string and from a form-encoded body alike. GE
 show published reports only and never who reported them."""
 
 import datetime
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -38,8 +39,9 @@ from territoria.reports.open311 import (
     w3c,
 )
 from territoria.reports.photos import MAX_BYTES
+from territoria.reports.text import strip_controls
 from territoria.territories.enums import CollectiviteKind
-from territoria.territories.models import Collectivite
+from territoria.territories.models import Collectivite, Commune
 
 CHANGESET = "2026-11-23T00:00:00+01:00"
 
@@ -59,6 +61,8 @@ def endpoint(*methods):
             try:
                 if request.method not in methods:
                     raise Open311Error(405, "method_not_allowed", "méthode non acceptée")
+                if request.method == "POST":
+                    _require_form_body(request)
                 return view(request, fmt, _params(request), **kwargs)
             except Open311Error as error:
                 content, content_type = error_body(fmt, error.errors)
@@ -70,6 +74,26 @@ def endpoint(*methods):
         return wrapper
 
     return decorate
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _require_form_body(request):
+    """GeoReport v2 sends form fields: a JSON (or other) body would be read as empty and
+    refused for a reason that is not the real one."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > 0 and request.content_type not in FORM_TYPES:
+        received = (request.content_type or "?")[:60]
+        raise Open311Error(
+            400,
+            "invalid_format",
+            "corps attendu en application/x-www-form-urlencoded ou multipart/form-data "
+            f"(reçu : {received}) ; les paramètres peuvent aussi aller dans l'URL",
+        )
 
 
 def _params(request):
@@ -190,7 +214,8 @@ def services(request, fmt, params):
             {
                 "service_code": category.open311_code,
                 "service_name": category.name,
-                "description": category.description,
+                # Clients show it under the name: the name stands in when none is written.
+                "description": category.description or category.name,
                 "metadata": bool(category.questions.all()),
                 "type": "realtime",
                 "keywords": category.keywords,
@@ -266,6 +291,35 @@ def _answers(params) -> dict:
     return answers
 
 
+# A BAN address identifier (cle_interop): the commune's INSEE code, then the street
+# and the number, e.g. 18197_0250_00012.
+BAN_ID = re.compile(r"^(\d[\dAB]\d{3})_[0-9A-Za-z_]{1,40}$")
+
+
+def _address_commune(jurisdiction, address_id):
+    """The commune a BAN identifier designates, if the jurisdiction covers it: the
+    report is placed there (None for a commune's own jurisdiction, which is implied)."""
+    match = BAN_ID.match(address_id)
+    if match is None:
+        raise Open311Error(
+            400,
+            "invalid_address_id",
+            "address_id : identifiant d'adresse BAN attendu, commençant par le code INSEE "
+            "de la commune (par exemple 18197_0250_00012)",
+        )
+    code = match[1]
+    if jurisdiction.kind == CollectiviteKind.COMMUNE:
+        if code == jurisdiction.commune_id:
+            return None
+    elif commune := Commune.objects.filter(pk=code, epci_id=jurisdiction.epci_id).first():
+        return commune
+    raise Open311Error(
+        400,
+        "outside_area",
+        f"address_id : la commune {code} n'est pas dans la juridiction {jurisdiction.slug}",
+    )
+
+
 def _create(request, fmt, params):
     app = _client(params, _one(params, "jurisdiction_id"))
     jurisdiction = _jurisdiction(params, default=app.collectivite)
@@ -276,11 +330,16 @@ def _create(request, fmt, params):
     lat, lon = _float(params, "lat"), _float(params, "long")
     if (lat is None) != (lon is None):
         raise Open311Error(400, "missing_location", "lat et long vont ensemble")
-    address = _one(params, "address_string") or _one(params, "address_id")
+    address = _one(params, "address_string")
+    commune = None
     if lat is None and not address:
-        raise Open311Error(
-            400, "missing_location", "lat et long, address_string ou address_id obligatoire"
-        )
+        address_id = _one(params, "address_id")
+        if not address_id:
+            raise Open311Error(
+                400, "missing_location", "lat et long, address_string ou address_id obligatoire"
+            )
+        commune = _address_commune(jurisdiction, address_id)
+        address = address_id[:300]
     photos = []
     for upload in list(request.FILES.values())[:4]:
         photos.append((upload.name, upload.read(MAX_BYTES + 1)))
@@ -293,7 +352,8 @@ def _create(request, fmt, params):
         description=description,
         latitude=lat,
         longitude=lon,
-        address=_one(params, "address_string"),
+        address=address,
+        commune=commune,
         answers=_answers(params),
         photos=photos,
         email=email if "@" in email and len(email) <= 254 else "",
@@ -418,7 +478,7 @@ def service_request_updates(request, fmt, params):
                 "service_request_id": str(report_id),
                 "status": OPEN311_UPDATE_STATUS[status_after or report_status],
                 "updated_datetime": w3c(created, tz),
-                "description": text,
+                "description": strip_controls(text),
             }
         )
         for pk, report_id, status_after, report_status, created, text in updates
