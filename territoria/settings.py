@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "territoria.security.ContentSecurityPolicyMiddleware",
+    "territoria.security.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -233,6 +234,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Map tiles are the only third-party resource a page loads.
 CSP_IMG_SOURCES = envlist("CSP_IMG_SOURCES", "https://tile.openstreetmap.org")
+# Sites whose pages may read Open311 and the JSON API (never with cookies); "*": any.
+CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS", "*")
 # Map background tiles (Leaflet URL template); their host must be in CSP_IMG_SOURCES.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 SILENCED_SYSTEM_CHECKS = (
