@@ -132,6 +132,22 @@ def test_the_agent_reads_the_conversions_after_uploading(client, world):
     assert "2 dates JJ/MM/AAAA converties en AAAA-MM-JJ" in page
 
 
+@pytest.mark.django_db
+def test_a_refused_excel_file_still_shows_what_was_read(client, world):
+    """A refused file answers 400 with its errors and the notes of how it was read."""
+    client.force_login(world.agent_saint_amand)
+    url = reverse("opendata:upload", kwargs={"slug": "saint-amand-montrond"})
+    data = metadata(schema="scdl-subventions", licence="lov2")
+    bad = excel_file(rows=[EXCEL_ROWS[0].replace("03/02/2025", "31/02/2025")])
+    data["file"] = SimpleUploadedFile("subventions.csv", bad, "text/csv")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "pas conforme : 1 erreur." in page
+    assert "<li>séparateur point-virgule</li>" in page
+    assert Dataset.objects.count() == 0
+
+
 @pytest.mark.parametrize("key", list(SCHEMAS), ids=[f"{k}_case" for k in SCHEMAS])
 def test_each_schema_has_a_blank_template_excel_opens(client, key):
     """The template is the schema's header in order, UTF-8 with a BOM, semicolons."""
