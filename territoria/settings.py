@@ -181,6 +181,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Uploaded files (logos, photos) served by Django itself: for the demo and small
 # installations; behind nginx, set SERVE_MEDIA=false and let nginx serve MEDIA_ROOT.
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
+# Uploaded images that may be hidden (ideas…): outside MEDIA_ROOT, served after a check.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

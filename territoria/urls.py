@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from django.views.static import serve
 
+from territoria import images
 from territoria.api import api
 
 admin.site.site_header = _("Administration de Territoria")
@@ -46,8 +46,7 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(
         re_path(
             rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            images.serve_public,
             name="media",
         )
     )

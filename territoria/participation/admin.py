@@ -2,6 +2,9 @@
 hashes and the codes are deliberately absent: nobody edits them by hand."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from territoria.accounts.admin import AuditedAdmin
 from territoria.participation.models import Campaign, Comment, Consultation, Idea, Project
@@ -38,6 +41,18 @@ class IdeaAdmin(AuditedAdmin):
     list_filter = ["visibility", "status", "category"]
     search_fields = ["title", "body"]
     raw_id_fields = ["author"]
+    # The image is private (no public address): shown through the checked view only.
+    exclude = ["image"]
+    readonly_fields = ["image_link"]
+
+    @admin.display(description=_("image"))
+    def image_link(self, idea):
+        if not idea.image:
+            return "—"
+        url = reverse(
+            "participation:idea_image", kwargs={"slug": idea.collectivite.slug, "pk": idea.pk}
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Voir l'image"))
 
 
 @admin.register(Comment)

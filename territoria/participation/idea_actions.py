@@ -1,40 +1,19 @@
 """Writes of the idea box: propose, support, comment, flag, answer and moderate."""
 
-import io
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from PIL import Image, UnidentifiedImageError
-
+from territoria import images
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
 from territoria.participation import tasks
 from territoria.participation.enums import IdeaStatus, Visibility
 from territoria.participation.models import Comment, Flag, Idea, Support
-
-MAX_IMAGE_SIDE = 1600
-
-
-def _clean_image(upload) -> ContentFile:
-    """Re-encode as JPEG without metadata (drops EXIF and its GPS position)."""
-    try:
-        with Image.open(upload) as source:
-            source.load()
-            image = source.convert("RGB")
-    except (UnidentifiedImageError, OSError):
-        raise ActionError(
-            "invalid_image", _("Cette image est illisible (JPEG ou PNG)."), field="image"
-        ) from None
-    image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
-    return ContentFile(out.getvalue(), name="idee.jpg")
 
 
 def propose_idea(
@@ -42,7 +21,10 @@ def propose_idea(
 ) -> Idea:
     if not author.is_authenticated:
         raise PermissionDenied
-    cleaned = _clean_image(image) if image else None
+    try:
+        cleaned = images.clean_upload(image) if image else None
+    except images.ImageError as error:
+        raise ActionError("invalid_image", error.message, field="image") from None
     idea = Idea(
         collectivite=collectivite,
         author=author,
@@ -53,7 +35,7 @@ def propose_idea(
         author_name=author_name.strip(),
     )
     if cleaned is not None:
-        idea.image.save(cleaned.name, cleaned, save=False)
+        idea.image = cleaned
     idea.save()
     return idea
 

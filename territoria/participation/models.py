@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territoria.images import ImageFileField, private_storage
 from territoria.participation.enums import (
     Channel,
     IdeaCategory,
@@ -326,8 +327,12 @@ class Idea(TenantModel):
     body = models.TextField(_("votre idée"))
     category = models.CharField(_("thème"), max_length=20, choices=IdeaCategory.choices)
     place = models.CharField(_("lieu (facultatif)"), max_length=200, blank=True)
-    image = models.ImageField(
-        _("image (facultative)"), upload_to="participation/ideas/", blank=True
+    # Private: a hidden idea's image must not stay reachable under a public address.
+    image = ImageFileField(
+        _("image (facultative)"),
+        storage=private_storage,
+        upload_to="participation/ideas/",
+        blank=True,
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"

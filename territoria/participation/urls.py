@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/idees/", ideas.ideas, name="ideas"),
     path("<slug:slug>/idees/proposer/", ideas.idea_new, name="idea_new"),
     path("<slug:slug>/idees/<int:pk>/", ideas.idea, name="idea"),
+    path("<slug:slug>/idees/<int:pk>/image/", ideas.idea_image, name="idea_image"),
     path("<slug:slug>/idees/<int:pk>/soutenir/", ideas.idea_support, name="idea_support"),
     path("<slug:slug>/idees/<int:pk>/commenter/", ideas.idea_comment, name="idea_comment"),
     path("<slug:slug>/idees/<int:pk>/signaler/", ideas.idea_flag, name="idea_flag"),

@@ -1,5 +1,7 @@
 """Writes about collectivités: registering them on the instance, editing their page."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
@@ -85,6 +87,9 @@ def update_collectivite(actor, collectivite: Collectivite, changes: dict) -> Col
     collectivite.save()
     after = {field: str(getattr(collectivite, field)) for field in PROFILE_FIELDS}
     changed = {field: after[field] for field in PROFILE_FIELDS if before[field] != after[field]}
+    if "logo" in changed and original.logo:
+        # A replaced logo keeps no public copy behind.
+        transaction.on_commit(partial(original.logo.storage.delete, original.logo.name))
     if changed:
         audit.record(
             actor,

@@ -4,9 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from territoria.territories.fields import TerritoryField
 from territoria.territories.models import Collectivite
 
-MAX_LOGO_BYTES = 1024 * 1024
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
-
 
 class RegisterForm(forms.Form):
     territoire = TerritoryField(
@@ -37,16 +34,3 @@ class CollectiviteForm(forms.ModelForm):
             "logo": _("PNG, JPEG ou WebP, 1 Mo au plus."),
             "contact_email": _("Adresse publique de la collectivité, affichée sur sa page."),
         }
-        widgets = {
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
-        }
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if not logo or not hasattr(logo, "image"):
-            return logo
-        if logo.size > MAX_LOGO_BYTES:
-            raise forms.ValidationError(_("Le logo dépasse 1 Mo ; réduisez-le."))
-        if logo.image.format not in LOGO_FORMATS:
-            raise forms.ValidationError(_("Le logo doit être une image PNG, JPEG ou WebP."))
-        return logo

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from territoria.images import ImageFileField
 from territoria.territories.enums import CollectiviteKind, EpciKind, Zone
 from territoria.territories.normalize import fold, index_entries, query_terms
 
@@ -214,7 +215,7 @@ class Collectivite(models.Model):
     epci = models.OneToOneField(
         Epci, models.PROTECT, null=True, blank=True, related_name="collectivite"
     )
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = ImageFileField(_("logo"), kind="logo", upload_to="logos/", blank=True)
     description = models.TextField(_("présentation"), blank=True)
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)

@@ -50,6 +50,7 @@ def samples(world):
         title=HIDDEN_IDEA,
         visibility=Visibility.PENDING,
         moderation_note=MODERATION_NOTE,
+        image="participation/ideas/0123456789abcdef.jpg",  # a name only: nothing written
     )
     campaign = make_campaign(place)
     project = make_project(campaign, "Projet du walker", 1_000)
@@ -72,6 +73,7 @@ def samples(world):
         "participation:campaign_new": slug,
         "participation:consultation_new": slug,
         "participation:idea": {**slug, "pk": hidden.pk},
+        "participation:idea_image": {**slug, "pk": hidden.pk},
         "participation:idea_support": {**slug, "pk": hidden.pk},
         "participation:idea_comment": {**slug, "pk": hidden.pk},
         "participation:idea_flag": {**slug, "pk": hidden.pk},

@@ -16,7 +16,8 @@ from tests.participation.factories import make_idea
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def _jpeg_with_exif() -> bytes:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from territoria import images
 from territoria.accounts.actions import ActionError
 from territoria.participation import idea_actions
 from territoria.participation.enums import IdeaCategory, IdeaStatus, Visibility
@@ -104,6 +105,11 @@ def idea(request, slug, pk):
             else [],
         },
     )
+
+
+def idea_image(request, slug, pk):
+    """An idea's image, only to those who may see the idea (hidden: its moderators)."""
+    return images.serve(_idea(request, slug, pk).image)
 
 
 @require_POST

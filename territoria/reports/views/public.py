@@ -5,13 +5,14 @@ who reported."""
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from territoria import images
 from territoria.accounts.actions import ActionError
 from territoria.reports import actions
 from territoria.reports.enums import Status
@@ -326,14 +327,7 @@ def photo(request, slug, photo_id, size):
     )
     if not item.report.get_abilities(request.user)["view"]:
         raise Http404
-    file = item.thumbnail if size == "thumb" else item.image
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return images.serve(item.thumbnail if size == "thumb" else item.image)
 
 
 class ReportsFeed(Feed):
