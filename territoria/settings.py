@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "territoria.accounts.context_processors.territoria",
             ],
+            "builtins": ["territoria.french"],
         },
     },
     {
@@ -113,7 +114,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"autoescape": False},
+        "OPTIONS": {"autoescape": False, "builtins": ["territoria.french"]},
     },
 ]
 

@@ -4,6 +4,10 @@ only this module."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from territoria.accounts.shortcuts import Shortcut
 from territoria.funding import eligibility, perimeters
 from territoria.funding.eligibility import Result
 from territoria.funding.matching import ProjectFunding, project_funding
@@ -98,3 +102,13 @@ def use_case_slot(request, use_case) -> str:
         verdicts = [(c, check(programme, area)) for c, area in areas]
         rows.append({"programme": programme, "verdicts": verdicts})
     return render_to_string("funding/includes/use_case_slot.html", {"rows": rows}, request)
+
+
+def space_shortcuts(collectivite, role: str) -> list[Shortcut]:
+    """« Mon espace »: the funding this collectivité may claim, for every role."""
+    return [
+        Shortcut(
+            _("Financements possibles"),
+            reverse("funding:collectivite", kwargs={"slug": collectivite.slug}),
+        )
+    ]

@@ -477,6 +477,23 @@ class Update(TenantModel):
     def __str__(self):
         return f"#{self.report_id} {self.created_at:%Y-%m-%d}"
 
+    def status_then(self) -> str:
+        """The report's state when this update was written: its email must not carry a
+        change made a minute later (two quick updates, two different states)."""
+        if self.status_after:
+            return self.status_after
+        changes = list(
+            self.report.updates.exclude(status_after="")
+            .order_by("created_at", "pk")
+            .values_list("created_at", "pk", "status_before", "status_after")
+        )
+        mine = (self.created_at, self.pk)
+        earlier = [change for change in changes if change[:2] < mine]
+        if earlier:
+            return earlier[-1][3]
+        later = [change for change in changes if change[:2] > mine]
+        return later[0][2] if later else self.report.status
+
     def get_abilities(self, user):
         abilities = _staff_abilities(user, self.collectivite)
         return abilities | {"view": abilities["view"] or (self.is_public and self.report.is_public)}

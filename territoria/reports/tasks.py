@@ -62,6 +62,7 @@ def send_receipt_email(report_id: int) -> bool:
 def send_update_email(update_id: int) -> bool:
     """Tell the reporter about a public update, once."""
     from territoria.reports.actions import reopen_token
+    from territoria.reports.enums import CLOSED_STATUSES, Status
     from territoria.reports.models import Update
 
     claimed = Update.objects.filter(pk=update_id, is_public=True, notified_at__isnull=True).update(
@@ -75,14 +76,16 @@ def send_update_email(update_id: int) -> bool:
     report = update.report
     if not report.reporter_email:
         return False
+    status = Status(update.status_then())
     context = {
         "report": report,
         "update": update,
+        "status": status.label,
         "url": settings.SITE_URL + report.get_absolute_url(),
         "reopen_days": settings.REPORTS_REOPEN_DAYS,
         "reopen_url": (
             settings.SITE_URL + reverse("reports:reopen", kwargs={"token": reopen_token(report)})
-            if report.can_reopen()
+            if status in CLOSED_STATUSES and report.can_reopen()
             else ""
         ),
     }

@@ -10,7 +10,10 @@
 """
 
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from territoria.accounts.shortcuts import Shortcut
 from territoria.roadmap.models import COST_BASES, Project, Scenario
 
 COST_BASIS_KEYS = {str(key) for key, *_rest in COST_BASES}
@@ -106,3 +109,19 @@ def use_case_slot(request, use_case) -> str:
     return render_to_string(
         "roadmap/includes/use_case_slot.html", {"rows": rows, "use_case": use_case}, request
     )
+
+
+def space_shortcuts(collectivite, role: str) -> list[Shortcut]:
+    """« Mon espace »: the plan, for élus and admins who decide on it."""
+    if role == "agent":
+        return [
+            Shortcut(
+                _("Profil du territoire"),
+                reverse("roadmap:profile", kwargs={"slug": collectivite.slug}),
+            )
+        ]
+    return [
+        Shortcut(
+            _("Feuille de route"), reverse("roadmap:overview", kwargs={"slug": collectivite.slug})
+        )
+    ]

@@ -10,8 +10,10 @@
 import datetime
 
 from django.db import connection
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from territoria.accounts.shortcuts import Shortcut
 from territoria.sensors import rollups, units
 from territoria.sensors.actions import water_price
 from territoria.sensors.enums import AlertStatus, Quantity
@@ -130,3 +132,16 @@ def daily_rollups(collectivite, device_kind: str, quantity: int):
     return DailyRollup.objects.filter(
         device__collectivite=collectivite, device__kind=device_kind, quantity=quantity
     )
+
+
+def space_shortcuts(collectivite, role: str) -> list[Shortcut]:
+    """« Mon espace »: the open alerts, for the agents and admins who handle them."""
+    if role == "elu":
+        return []
+    return [
+        Shortcut(
+            _("Alertes des capteurs en cours"),
+            reverse("sensors:alerts", kwargs={"slug": collectivite.slug}),
+            Alert.objects.of(collectivite).active().count(),
+        )
+    ]

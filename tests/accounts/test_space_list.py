@@ -69,3 +69,36 @@ def test_empty_name_is_refused(world, client):
     world.citizen.refresh_from_db()
     assert world.citizen.full_name == "Camille Citoyenne"
     assert AuditEvent.objects.count() == 0
+
+
+def test_each_role_gets_its_shortcuts(world, client):
+    """An agent goes straight to the reports to handle and the open alerts, with their
+    counts; an élu to the plan and the funding; neither sees the other's."""
+    from tests.reports.factories import make_category, make_report
+
+    make_report(make_category(world.niort), commune=world.niort.commune)
+    client.force_login(world.agent_niort)
+    rows = client.get(SPACE).context["rows"]
+    labels = {s.label: s for s in rows[0]["shortcuts"]}
+    assert labels["Signalements à traiter"].url == "/signalements/niort/gestion/"
+    assert labels["Signalements à traiter"].count == 1
+    assert labels["Alertes des capteurs en cours"].count == 0
+    assert "Feuille de route" not in labels
+
+    client.force_login(world.elu_niort)
+    body = client.get(SPACE).content.decode()
+    assert "Feuille de route" in body and "Financements possibles" in body
+    assert "Signalements à traiter" not in body
+
+
+def test_the_space_query_count_does_not_grow_with_memberships(
+    world, client, django_assert_max_num_queries
+):
+    client.force_login(world.agent_niort)
+    client.get(SPACE)
+    for collectivite in (world.orval, world.saint_amand):
+        Membership.objects.create(
+            user=world.agent_niort, collectivite=collectivite, role=Role.AGENT
+        )
+    with django_assert_max_num_queries(16):
+        assert client.get(SPACE).status_code == 200

@@ -133,3 +133,39 @@ def test_skip_link_moves_focus_to_the_content(page, demo_url):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#contenu")).to_be_focused()
+
+
+@pytest.mark.parametrize("width", [1280, 1366])
+def test_the_main_menu_holds_on_one_line_on_a_laptop(browser, demo_url, width):
+    """Every module of the main menu sits on one line at laptop widths, signed in too."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, demo_url, AGENT)
+    page.goto(demo_url + "/")
+    tops = page.eval_on_selector_all(
+        "#menu-principal > li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 10 and len(set(tops)) == 1
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    context.close()
+
+
+def test_a_narrow_window_folds_the_menu_instead_of_wrapping_it(browser, demo_url):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    page.goto(demo_url + "/")
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    expect(page.get_by_role("link", name="Capteurs", exact=True)).to_be_hidden()
+    menu.click()
+    expect(page.get_by_role("link", name="Capteurs", exact=True)).to_be_visible()
+    context.close()
+
+
+def test_my_space_offers_each_role_its_shortcuts(page, demo_url):
+    """The agent of Saint-Amand-Montrond reaches the reports to handle from Mon espace."""
+    log_in(page, demo_url, AGENT)
+    page.goto(demo_url + "/compte/espace/")
+    page.get_by_role("link", name="Signalements à traiter").first.click()
+    expect(page).to_have_url(re.compile(r"/signalements/saint-amand-montrond/gestion/"))
+    screenshot(page, "08-mon-espace-raccourcis")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from territoria.accounts import actions
 from territoria.accounts.forms import AccountForm
+from territoria.accounts.shortcuts import shortcuts_for
 from territoria.territories.models import Collectivite
 
 
@@ -15,7 +16,12 @@ def space(request):
     user = request.user
     memberships = user.memberships.select_related("collectivite").order_by("collectivite__name")
     rows = [
-        {"membership": m, "collectivite": m.collectivite, "can": m.collectivite.get_abilities(user)}
+        {
+            "membership": m,
+            "collectivite": m.collectivite,
+            "can": m.collectivite.get_abilities(user),
+            "shortcuts": shortcuts_for(m.collectivite, m.role),
+        }
         for m in memberships
     ]
     context = {"rows": rows}
