@@ -1,6 +1,7 @@
 """The DCAT-AP 3 catalogue as an RDF graph (rdflib), with every property data.gouv.fr
 reads, paged with Hydra. Plain data in: datasets with their resources, and the absolute
-base URL of the instance."""
+base URL of the instance. data.gouv.fr's own harvester (udata) ingests it whole: see
+tests/opendata/test_udata_harvest.py."""
 
 import datetime
 import math
@@ -8,16 +9,26 @@ import math
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from territoria.opendata.enums import FILE_TYPES, MEDIA_TYPES, Format, Frequency, Theme
+from territoria.opendata.enums import (
+    FILE_TYPES,
+    LICENCE_URLS,
+    MEDIA_TYPES,
+    Format,
+    Frequency,
+    Licence,
+    Theme,
+)
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
 EU = "http://publications.europa.eu/resource/authority"
 IANA = "https://www.iana.org/assignments/media-types"
 INSEE_COMMUNE = "http://id.insee.fr/geo/commune"
+# Download addresses are built on the dataset's permanent identifier: they stay.
+AVAILABILITY = f"{EU}/planned-availability/STABLE"
 
 JSONLD_CONTEXT = {
     "dcat": str(DCAT),
@@ -26,7 +37,7 @@ JSONLD_CONTEXT = {
     "vcard": str(VCARD),
     "hydra": str(HYDRA),
     "skos": str(SKOS),
-    "spdx": str(SPDX),
+    "dcatap": str(DCATAP),
     "xsd": str(XSD),
     "gsp": str(GSP),
 }
@@ -43,23 +54,45 @@ def _date(value: datetime.datetime | datetime.date) -> Literal:
     return Literal(value, datatype=XSD.date)
 
 
-def _polygon(bbox: str) -> str:
+def _bounds(bbox: str) -> tuple[float, float, float, float]:
     west, south, east, north = (float(x) for x in bbox.split(","))
+    return west, south, east, north
+
+
+def _polygon(bbox: str) -> str:
+    west, south, east, north = _bounds(bbox)
     return f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+
+
+def extents(bboxes) -> dict:
+    """{collectivité id: "west,south,east,north"}: the union of the bounding boxes of each
+    collectivité's located datasets, from (collectivité id, bbox) pairs."""
+    out = {}
+    for collectivite_id, bbox in bboxes:
+        box = _bounds(bbox)
+        if collectivite_id in out:
+            old = out[collectivite_id]
+            box = (min(old[0], box[0]), min(old[1], box[1]),
+                   max(old[2], box[2]), max(old[3], box[3]))  # fmt: skip
+        out[collectivite_id] = box
+    return {key: ",".join(f"{x:g}" for x in box) for key, box in out.items()}
 
 
 def page_count(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / page_size))
 
 
-def catalog_graph(*, base: str, catalog_url: str, title: str, description: str,
-                  publisher: dict, datasets: list, total: int, page: int,
-                  page_size: int) -> Graph:  # fmt: skip
-    """One page of the catalogue. `publisher` is {"uri", "name"}; each dataset carries
-    its collectivité (publisher) and prefetched resources."""
+def catalog_graph(*, base: str, catalog_iri: str, catalog_url: str, title: str,
+                  description: str, publisher: dict, datasets: list, total: int, page: int,
+                  page_size: int, modified=None, extents: dict | None = None) -> Graph:  # fmt: skip
+    """One page of the catalogue. `catalog_iri` names the catalogue whatever the format,
+    `catalog_url` is this format's address, which the pages hang on. `publisher` is
+    {"uri", "name"}; each dataset carries its collectivité (publisher) and prefetched
+    resources; `modified` is the latest change of any of the catalogue's datasets;
+    `extents` maps a collectivité id to the bbox its datasets without one fall back to."""
     graph = Graph()
     _bind(graph)
-    catalog = URIRef(catalog_url)
+    catalog = URIRef(catalog_iri)
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, RDF.type, HYDRA.Collection))
     graph.add((catalog, DCTERMS.title, Literal(title, lang="fr")))
@@ -70,9 +103,15 @@ def catalog_graph(*, base: str, catalog_url: str, title: str, description: str,
     graph.add((catalog, FOAF.homepage, home))
     graph.add((home, RDF.type, FOAF.Document))
     graph.add((catalog, DCTERMS.publisher, _agent(graph, publisher)))
+    # The catalogue's own description is open under the Licence Ouverte.
+    licence = _typed(graph, LICENCE_URLS[Licence.LO2], DCTERMS.LicenseDocument)
+    graph.add((catalog, DCTERMS.license, licence))
+    if modified:
+        graph.add((catalog, DCTERMS.modified, _date(modified)))
     graph.add((catalog, HYDRA.totalItems, Literal(total, datatype=XSD.nonNegativeInteger)))
     for dataset in datasets:
-        node = _dataset(graph, base, dataset)
+        extent = (extents or {}).get(dataset.collectivite_id)
+        node = _dataset(graph, base, dataset, extent)
         graph.add((catalog, DCAT.dataset, node))
     pages = page_count(total, page_size)
     view = URIRef(f"{catalog_url}?page={page}")
@@ -106,7 +145,7 @@ def dataset_uri(base: str, dataset) -> str:
     return f"{base}{dataset.get_absolute_url()}"
 
 
-def _dataset(graph: Graph, base: str, dataset) -> URIRef:
+def _dataset(graph: Graph, base: str, dataset, extent: str | None = None) -> URIRef:
     uri = dataset_uri(base, dataset)
     node = URIRef(uri)
     collectivite = dataset.collectivite
@@ -133,18 +172,19 @@ def _dataset(graph: Graph, base: str, dataset) -> URIRef:
         graph.add((node, DCTERMS.modified, _date(dataset.modified)))
     frequency = _typed(graph, Frequency(dataset.frequency).iri, DCTERMS.Frequency)
     graph.add((node, DCTERMS.accrualPeriodicity, frequency))
-    if dataset.temporal_start or dataset.temporal_end:
+    start, end = temporal_coverage(dataset)
+    if start or end:
         period = BNode()
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        if dataset.temporal_start:
-            graph.add((period, DCAT.startDate, _date(dataset.temporal_start)))
-        if dataset.temporal_end:
-            graph.add((period, DCAT.endDate, _date(dataset.temporal_end)))
+        if start:
+            graph.add((period, DCAT.startDate, _date(start)))
+        if end:
+            graph.add((period, DCAT.endDate, _date(end)))
         graph.add((node, DCTERMS.temporal, period))
-    if dataset.bbox:
+    if bbox := dataset.bbox or extent:
         place = BNode()
         graph.add((place, RDF.type, DCTERMS.Location))
-        graph.add((place, DCAT.bbox, Literal(_polygon(dataset.bbox), datatype=GSP.wktLiteral)))
+        graph.add((place, DCAT.bbox, Literal(_polygon(bbox), datatype=GSP.wktLiteral)))
         graph.add((node, DCTERMS.spatial, place))
     if collectivite.commune_id:
         commune = _typed(graph, f"{INSEE_COMMUNE}/{collectivite.commune_id}", DCTERMS.Location)
@@ -159,6 +199,20 @@ def _dataset(graph: Graph, base: str, dataset) -> URIRef:
         graph.add((node, DCAT.distribution, _distribution(graph, base, dataset, resource,
                                                            schema, licence)))  # fmt: skip
     return node
+
+
+def temporal_coverage(dataset) -> tuple:
+    """The period the dataset covers: as declared, else the first and last days of its
+    daily series (time series the platform generates)."""
+    if dataset.temporal_start or dataset.temporal_end:
+        return dataset.temporal_start, dataset.temporal_end
+    days = []
+    for day, _value in (dataset.summary or {}).get("series") or []:
+        try:
+            days.append(datetime.date.fromisoformat(day))
+        except (TypeError, ValueError):  # a row without a date has no day to count
+            continue
+    return (min(days), max(days)) if days else (None, None)
 
 
 def _distribution(graph, base, dataset, resource, schema, licence) -> URIRef:
@@ -177,11 +231,11 @@ def _distribution(graph, base, dataset, resource, schema, licence) -> URIRef:
     graph.add((node, DCAT.mediaType,
                _typed(graph, f"{IANA}/{MEDIA_TYPES[fmt]}", DCTERMS.MediaType)))  # fmt: skip
     graph.add((node, DCAT.byteSize, Literal(resource.byte_size, datatype=XSD.nonNegativeInteger)))
-    checksum = BNode()
-    graph.add((checksum, RDF.type, SPDX.Checksum))
-    graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    graph.add((checksum, SPDX.checksumValue, Literal(resource.sha256, datatype=XSD.hexBinary)))
-    graph.add((node, SPDX.checksum, checksum))
+    # No spdx:checksum: DCAT-AP types its value xsd:hexBinary, which udata 17 reads as
+    # bytes and rejects with the whole dataset; the SHA-256 is in each download's Digest.
+    availability = _typed(graph, AVAILABILITY, SKOS.Concept)
+    graph.add((availability, SKOS.prefLabel, Literal("stable", lang="fr")))
+    graph.add((node, DCATAP.availability, availability))
     graph.add((node, DCTERMS.license, licence))
     graph.add((node, DCTERMS.conformsTo, schema))
     graph.add((node, DCTERMS.modified, _date(dataset.modified or resource.generated_at)))

@@ -6,13 +6,14 @@ app_name = "opendata"
 
 urlpatterns = [
     path("", public.home, name="home"),
-    # The catalogues end in catalog.ttl / catalog.jsonld and answer without redirect.
-    re_path(r"^catalog\.(?P<fmt>ttl|jsonld)$", public.catalog, name="catalog"),
+    # The catalogues end in catalog.ttl / catalog.jsonld and answer without redirect;
+    # catalog alone, their common name, answers in the format the Accept header prefers.
+    re_path(r"^catalog(?:\.(?P<fmt>ttl|jsonld))?$", public.catalog, name="catalog"),
     path("schemas/<str:key>.json", public.schema_json, name="schema"),
     path("schemas/<str:key>.csv", blank.schema_template, name="schema_template"),
     path("<slug:slug>/", public.collectivite_home, name="collectivite"),
     re_path(
-        r"^(?P<slug>[-\w]+)/catalog\.(?P<fmt>ttl|jsonld)$",
+        r"^(?P<slug>[-\w]+)/catalog(?:\.(?P<fmt>ttl|jsonld))?$",
         public.collectivite_catalog,
         name="collectivite_catalog",
     ),

@@ -10,6 +10,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+LO2 = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 STANDARDS = Path(__file__).resolve().parent / "shapes"
 SHARED = Path("/work/shared/standards/dcat-ap-3.0.1")
 # rdflib's JSON-LD parser still builds a ConjunctiveGraph internally.
@@ -65,17 +68,43 @@ def test_catalog_conforms_to_dcat_ap_shapes(client, world, published, url_name, 
 def test_catalog_has_every_property_data_gouv_reads(client, world, published):
     """Each dataset carries identifier, title, keywords, theme, licence, frequency,
     temporal and spatial coverage, contact, conformsTo, dates; each file a URL, format,
-    media type, size and checksum."""
+    media type, size and availability, and no checksum (udata cannot read DCAT-AP's);
+    the catalogue its licence and latest modification."""
     data = _graph(client, "/donnees/catalog.ttl", "turtle")
     for dataset in data.subjects(RDF.type, DCAT.Dataset):
         for prop in DATASET_PROPERTIES:
             assert data.value(dataset, prop) is not None, (dataset, prop)
     for dist in data.subjects(RDF.type, DCAT.Distribution):
         for prop in (DCAT.downloadURL, DCAT.accessURL, DCTERMS.format, DCAT.mediaType,
-                     DCAT.byteSize, URIRef("http://spdx.org/rdf/terms#checksum")):  # fmt: skip
+                     DCAT.byteSize, DCATAP.availability):  # fmt: skip
             assert data.value(dist, prop) is not None, (dist, prop)
+    assert not list(data.triples((None, SPDX.checksum, None)))
     licences = set(data.objects(None, DCTERMS.license))
-    assert licences == {URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")}
+    assert licences == {LO2}
+    catalog = data.value(predicate=RDF.type, object=DCAT.Catalog)
+    assert data.value(catalog, DCTERMS.license) == LO2
+    latest = max(d.modified for d in published["datasets"])
+    assert data.value(catalog, DCTERMS.modified).toPython() == latest.replace(microsecond=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "accept", "fmt"),
+    [("/donnees/catalog.ttl", "", "turtle"), ("/donnees/catalog.jsonld", "", "json-ld"),
+     ("/donnees/catalog", "application/ld+json", "json-ld"),
+     ("/donnees/catalog", "text/turtle", "turtle"), ("/donnees/catalog", "*/*", "turtle")],
+    ids=["ttl_case", "jsonld_case", "negotiated_jsonld_case", "negotiated_ttl_case",
+         "negotiated_any_case"],
+)  # fmt: skip
+def test_catalog_has_one_iri_whatever_the_format(client, world, published, path, accept, fmt):
+    """The catalogue node is /donnees/catalog in Turtle and JSON-LD alike, and that address
+    answers in the format the Accept header asks for."""
+    response = client.get(path, headers={"accept": accept} if accept else {})
+    assert response.status_code == 200
+    data = Graph().parse(data=response.content.decode(), format=fmt)
+    catalogs = set(data.subjects(RDF.type, DCAT.Catalog))
+    assert catalogs == {URIRef("http://testserver/donnees/catalog")}
+    assert len(set(data.objects(None, DCAT.dataset))) == 9
 
 
 @pytest.mark.django_db
@@ -94,10 +123,12 @@ def test_identifier_stays_the_same_across_refreshes(client, world, published):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/donnees/catalog.ttl", "/donnees/catalog.jsonld",
+    "url", ["/donnees/catalog.ttl", "/donnees/catalog.jsonld", "/donnees/catalog",
             "/donnees/saint-amand-montrond/catalog.ttl",
-            "/donnees/saint-amand-montrond/catalog.jsonld"],
-    ids=["instance_ttl_case", "instance_jsonld_case", "commune_ttl_case", "commune_jsonld_case"],
+            "/donnees/saint-amand-montrond/catalog.jsonld",
+            "/donnees/saint-amand-montrond/catalog"],
+    ids=["instance_ttl_case", "instance_jsonld_case", "instance_negotiated_case",
+         "commune_ttl_case", "commune_jsonld_case", "commune_negotiated_case"],
 )  # fmt: skip
 def test_catalog_urls_answer_without_redirect(client, world, published, url):
     """GET and HEAD on a catalogue URL answer 200 directly, with an RDF content type."""

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -196,7 +197,8 @@ def download(request, slug, uid, fmt):
 
 
 def _catalog(request, fmt, collectivite=None):
-    """One page of a DCAT-AP catalogue; the first page answers at the bare URL."""
+    """One page of a DCAT-AP catalogue; the first page answers at the bare URL. The
+    catalogue is named by its address without extension, the same in every format."""
     raw_page = request.GET.get("page", "1")
     if not raw_page.isdigit() or int(raw_page) < 1:
         raise Http404
@@ -211,34 +213,54 @@ def _catalog(request, fmt, collectivite=None):
             "name": collectivite.name
         }
         publisher = dcat.publisher_of(base, collectivite)
-        path = f"/donnees/{collectivite.slug}/catalog.{fmt}"
+        path = f"/donnees/{collectivite.slug}/catalog"
     else:
         title = _("Données ouvertes des collectivités de Territoria")
         description = _("Jeux de données publiés par les collectivités de cette instance.")
         publisher = {"uri": f"{base}/", "name": settings.SITE_NAME}
-        path = f"/donnees/catalog.{fmt}"
+        path = "/donnees/catalog"
     total = datasets.count()
     if page > dcat.page_count(total, size):
         raise Http404
     chunk = list(
         datasets.order_by("pk").prefetch_related("resources")[(page - 1) * size : page * size]
     )
+    modified = datasets.aggregate(latest=Max("modified"))["latest"]
+    extents = dcat.extents(
+        Dataset.objects.published()
+        .filter(collectivite__in={d.collectivite_id for d in chunk})
+        .exclude(bbox="")
+        .values_list("collectivite_id", "bbox")
+    )
     graph = dcat.catalog_graph(
-        base=base, catalog_url=f"{base}{path}", title=title, description=description,
-        publisher=publisher, datasets=chunk, total=total, page=page, page_size=size,
+        base=base, catalog_iri=f"{base}{path}", catalog_url=f"{base}{path}.{fmt}", title=title,
+        description=description, publisher=publisher, datasets=chunk, total=total, page=page,
+        page_size=size, modified=modified, extents=extents,
     )  # fmt: skip
-    return HttpResponse(dcat.serialize(graph, fmt), content_type=CATALOG_TYPES[fmt])
+    response = HttpResponse(dcat.serialize(graph, fmt), content_type=CATALOG_TYPES[fmt])
+    if request.resolver_match.kwargs.get("fmt") is None:
+        response["Vary"] = "Accept"
+    return response
+
+
+def _negotiated(request, fmt) -> str:
+    """The format asked for: the URL's extension, else the Accept header (Turtle unless
+    JSON-LD is preferred)."""
+    if fmt:
+        return fmt
+    accept = request.headers.get("Accept", "")
+    return "jsonld" if "application/ld+json" in accept and "text/turtle" not in accept else "ttl"
 
 
 @require_safe
-def catalog(request, fmt):
-    return _catalog(request, fmt)
+def catalog(request, fmt=None):
+    return _catalog(request, _negotiated(request, fmt))
 
 
 @require_safe
-def collectivite_catalog(request, slug, fmt):
+def collectivite_catalog(request, slug, fmt=None):
     collectivite = get_object_or_404(Collectivite.objects.active(), slug=slug)
-    return _catalog(request, fmt, collectivite)
+    return _catalog(request, _negotiated(request, fmt), collectivite)
 
 
 @require_safe
