@@ -52,23 +52,34 @@ def demo(args) -> int:
     from territoria.accounts.demo import DEMO_PASSWORD
 
     url = f"http://{args.host}:{args.port}/"
-    print()
-    print(f"Démonstration de Territoria : {url}")
-    print(
-        f"Connexion : {url}compte/connexion/  — mot de passe de tous les comptes : {DEMO_PASSWORD}"
-    )
     width = max(len(email) for email, _ in logins)
-    for email, label in logins:
-        print(f"  {email.ljust(width)}  {label}")
-    print(f"Courriels envoyés : {settings.EMAIL_FILE_PATH if not settings.EMAIL_HOST else 'SMTP'}")
-    print("Arrêt : Ctrl-C", flush=True)
+    lines = [
+        "",
+        f"Démonstration de Territoria : {url}",
+        f"Connexion : {url}compte/connexion/  — mot de passe de tous les comptes : {DEMO_PASSWORD}",
+        *(f"  {email.ljust(width)}  {label}" for email, label in logins),
+        f"Courriels envoyés : {settings.EMAIL_FILE_PATH if not settings.EMAIL_HOST else 'SMTP'}",
+        "Arrêt : Ctrl-C",
+    ]
+
+    def welcome():
+        print("\n".join(lines), flush=True)
+
     if args.no_serve:
+        welcome()
         return 0
     background = _start_background()
     try:
         from territoria.server import serve
 
-        return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+        # Where to log in, once the server answers: the last lines a newcomer reads.
+        return serve(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            threads=args.threads,
+            on_ready=welcome,
+        )
     finally:
         for process in background:
             process.send_signal(signal.SIGTERM)
@@ -84,6 +95,20 @@ def serve_command(args) -> int:
     from territoria.server import serve
 
     return serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+
+
+def collectstatic_command(args) -> int:
+    _setup()
+    from django.conf import settings
+
+    from territoria.server import collect_static, static_is_current
+
+    if static_is_current() and not args.force:
+        print(f"Fichiers statiques à jour ({settings.STATIC_ROOT}).")
+        return 0
+    collect_static()
+    print(f"Fichiers statiques rassemblés dans {settings.STATIC_ROOT}.")
+    return 0
 
 
 def _command(*options: str) -> int:
@@ -229,6 +254,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="sert la plateforme avec le serveur de production")
     server_options(p)
     p.set_defaults(func=serve_command)
+
+    p = sub.add_parser(
+        "collectstatic",
+        help="rassemble les fichiers statiques, seulement si leurs sources ont changé",
+    )
+    p.add_argument("--force", action="store_true", help="rassemble même s'ils sont à jour")
+    p.set_defaults(func=collectstatic_command)
 
     p = sub.add_parser(
         "import-territories", help="importe ou met à jour communes, EPCI, départements, régions"

@@ -9,10 +9,16 @@ Environment: WEB_HOST (127.0.0.1), WEB_PORT (8000), WEB_WORKERS (2 × cores + 1,
 at most 8), WEB_THREADS (2 request threads per worker).
 """
 
+import hashlib
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 # granian with a small thread pool per worker: 2.3× gunicorn's rate on a minimal view,
@@ -92,14 +98,107 @@ def production_environment(base: dict[str, str] | None = None) -> dict[str, str]
     return env
 
 
-def collectstatic(env: dict[str, str]) -> None:
+# Written into STATIC_ROOT by collect_static(): the fingerprint of the sources collected.
+STATIC_STAMP = ".territoria-sources"
+IGNORED_STATIC = ["CVS", ".*", "*~"]
+
+
+def static_sources_digest() -> str:
+    """Fingerprint of every static source file and of the storage that collects them."""
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
+    found = sorted(
+        (
+            (path, storage)
+            for finder in get_finders()
+            for path, storage in finder.list(IGNORED_STATIC)
+        ),
+        key=lambda item: item[0],
+    )
+    for path, storage in found:
+        digest.update(path.encode() + b"\0")
+        with storage.open(path) as source:
+            digest.update(source.read())
+    return digest.hexdigest()
+
+
+def static_is_current() -> bool:
+    """Whether STATIC_ROOT holds the collection of the present sources."""
+    from django.conf import settings
+
+    stamp = Path(settings.STATIC_ROOT) / STATIC_STAMP
+    return stamp.is_file() and stamp.read_text().strip() == static_sources_digest()
+
+
+def collect_static(env: dict[str, str] | None = None) -> None:
     """Gather the static files into STATIC_ROOT, where WhiteNoise serves them from."""
+    from django.conf import settings
+
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "django", "collectstatic", "--noinput", "--verbosity", "0"],
-        env=env,
+        env=env or production_environment(),
         cwd=PROJECT_DIR,
         check=True,
     )
+    (Path(settings.STATIC_ROOT) / STATIC_STAMP).write_text(static_sources_digest())
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoria.settings")
+    import django
+
+    django.setup()
+
+
+def port_taken(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _answers(host: str, port: int) -> bool:
+    """Whether a worker answers HTTP: any status, as long as the application replied."""
+    from django.conf import settings
+
+    names = [name for name in settings.ALLOWED_HOSTS if "*" not in name]
+    connection = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        connection.request(
+            "HEAD",
+            "/",
+            headers={
+                "Host": names[0].lstrip(".") if names else host,
+                "X-Forwarded-Proto": "https" if settings.HTTPS else "http",
+            },
+        )
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+    return True
+
+
+def announce_when_listening(
+    server: subprocess.Popen, host: str, port: int, on_ready: Callable[[], None] | None = None
+) -> None:
+    """Print LISTENING once a worker answers, then call on_ready; gives up if the server
+    stops first."""
+    probe = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    while server.poll() is None:
+        if _answers(probe, port):
+            print(f"Territoria écoute sur http://{host}:{port}", flush=True)
+            if on_ready:
+                on_ready()
+            return
+        time.sleep(0.1)
 
 
 def serve(
@@ -107,21 +206,40 @@ def serve(
     port: int | None = None,
     workers: int | None = None,
     threads: int | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> int:
-    """Collect the static files, then run the production server until it stops.
+    """Check the static files, then run the production server until it stops.
 
     Arguments left to None come from WEB_HOST, WEB_PORT, WEB_WORKERS and WEB_THREADS.
-    SIGTERM, SIGINT and SIGHUP are passed on to the server (SIGHUP reloads its
-    workers); returns the server's exit status.
+    Static files are collected by bin/bootstrap; here only when missing or out of date.
+    « Territoria écoute sur http://HOST:PORT » is printed once the server answers,
+    then on_ready() is called. SIGTERM, SIGINT and SIGHUP are passed on to the server
+    (SIGHUP reloads its workers); returns the server's exit status.
     """
+    _setup_django()
     host = host or os.environ.get("WEB_HOST") or "127.0.0.1"
     port = port or int(os.environ.get("WEB_PORT") or 8000)
     workers = workers or default_workers()
     threads = threads or default_threads()
+    if port_taken(host, port):
+        print(
+            f"Le port {port} de {host} est déjà utilisé : arrêtez l'autre serveur ou "
+            "choisissez-en un autre (--port ou WEB_PORT).",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
     env = production_environment()
-    collectstatic(env)
+    if not static_is_current():
+        print(
+            "Fichiers statiques absents ou plus anciens que le code : rassemblement "
+            "(une minute environ ; bin/bootstrap le fait à l'installation)…",
+            file=sys.stderr,
+            flush=True,
+        )
+        collect_static(env)
     print(
-        f"Territoria sur http://{host}:{port}/ ({SERVER}, {workers} processus × {threads} fils)",
+        f"Démarrage de Territoria ({SERVER}, {workers} processus × {threads} fils)…",
         file=sys.stderr,
         flush=True,
     )
@@ -134,6 +252,10 @@ def serve(
     previous = {
         sig: signal.signal(sig, lambda sig, _: server.send_signal(sig)) for sig in forwarded
     }
+    watcher = threading.Thread(
+        target=announce_when_listening, args=(server, host, port, on_ready), daemon=True
+    )
+    watcher.start()
     try:
         return server.wait()
     finally:

@@ -8,10 +8,11 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.serving import STATIC_ROOT, territoria
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "territoria.cc-exemple.fr"
@@ -93,45 +94,21 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`territoria serve` (territoria.server.serve) on 127.0.0.1 with the production settings."""
+    """`territoria serve` on 127.0.0.1 with the production settings, once it says it listens."""
     folder = tmp_path_factory.mktemp("production")
     port = free_port()
-    env = production_env(folder, WEB_HOST="127.0.0.1", WEB_PORT=str(port), WEB_WORKERS="1")
+    env = production_env(
+        folder,
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(port),
+        WEB_WORKERS="1",
+        STATIC_ROOT=str(STATIC_ROOT),
+    )
     migrated = manage(env, "migrate", "--no-input", "--verbosity", "0")
     assert migrated.returncode == 0, migrated.stderr
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from territoria.server import serve; sys.exit(serve())",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    running = Server(port, folder / "var" / "static")
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (folder / "server.log").read_text()
-            try:
-                running.get("/admin/login/")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, (folder / "server.log").read_text()
-                time.sleep(0.2)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with territoria(["serve"], env, folder / "server.log") as url:
+        assert url == f"http://127.0.0.1:{port}"
+        yield Server(port, STATIC_ROOT)
 
 
 def test_production_response_carries_security_headers(server):

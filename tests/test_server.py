@@ -1,8 +1,24 @@
-"""`territoria serve` reads its size from WEB_WORKERS and WEB_THREADS."""
+"""`territoria serve`: its size from WEB_WORKERS and WEB_THREADS, its checks before starting."""
 
+import os
+import socket
+import subprocess
 import sys
+from pathlib import Path
 
-from territoria.server import cpu_count, default_threads, default_workers, server_command
+import pytest
+
+from territoria.server import (
+    STATIC_STAMP,
+    cpu_count,
+    default_threads,
+    default_workers,
+    server_command,
+    static_is_current,
+    static_sources_digest,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_workers_default_to_twice_the_cores_plus_one_capped_at_eight(monkeypatch):
@@ -37,3 +53,58 @@ def test_production_server_is_granian_on_the_given_address():
     assert (
         "--interface wsgi --host 127.0.0.1 --port 8123 --workers 3 --blocking-threads 2" in options
     )
+
+
+@pytest.fixture
+def static_sources(settings, tmp_path):
+    """A static source folder of our own, collected into a throwaway STATIC_ROOT."""
+    sources = tmp_path / "sources"
+    (sources / "territoria").mkdir(parents=True)
+    (sources / "territoria" / "site.css").write_text("body { color: black }")
+    settings.STATICFILES_DIRS = [sources]
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    return sources
+
+
+def test_static_files_are_current_only_for_the_sources_they_were_collected_from(static_sources):
+    """`serve` collects again only when the stamp of the collected sources is missing or
+    a source changed since."""
+    from django.conf import settings
+
+    assert static_is_current() is False
+
+    (settings.STATIC_ROOT / STATIC_STAMP).write_text(static_sources_digest())
+    assert static_is_current() is True
+
+    (static_sources / "territoria" / "site.css").write_text("body { color: red }")
+    assert static_is_current() is False
+
+
+def test_serve_refuses_a_port_already_taken(tmp_path):
+    """A port another program listens on: a French message and exit 1, never a false
+    « écoute » line."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "WEB_PORT", "WEB_HOST"}
+    }
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "territoria.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env | {"TERRITORIA_VAR_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Le port {port} de 127.0.0.1 est déjà utilisé : arrêtez l'autre serveur ou "
+        "choisissez-en un autre (--port ou WEB_PORT).\n"
+    )
+    assert "écoute" not in result.stdout

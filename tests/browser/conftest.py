@@ -5,14 +5,12 @@ import contextlib
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from tests.serving import territoria
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -45,38 +43,12 @@ def instance_env(var_dir: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def serving(var_dir: Path, command: str, timeout: float = 240):
+def serving(var_dir: Path, command: str):
     """Run `territoria <command> --port P` on a free port until the block ends; yields
-    its URL once the home page answers."""
-    port = _free_port()
-    log_path = var_dir / f"{command}.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "territoria.cli", command, "--port", str(port)],
-            cwd=ROOT, env=instance_env(var_dir), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/", timeout=2) as response:  # noqa: S310
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"`territoria {command}` did not start:\n" + log_path.read_text()[-3000:]
-                    )
-                time.sleep(0.3)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    its URL once it says it listens."""
+    args = [command, "--port", str(_free_port())]
+    with territoria(args, instance_env(var_dir), var_dir / f"{command}.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

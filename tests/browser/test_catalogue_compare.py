@@ -76,7 +76,7 @@ def catalogue_url(tmp_path_factory):
     for command in (["migrate", "--no-input", "--verbosity", "0"],
                     ["catalogue", "import", str(document)]):  # fmt: skip
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    with serving(var_dir, "serve", timeout=120) as url:
+    with serving(var_dir, "serve") as url:
         yield url
 
 

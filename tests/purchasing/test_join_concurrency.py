@@ -2,10 +2,7 @@
 quantity is ever lost, no request fails."""
 
 import re
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +22,7 @@ from territoria.purchasing.models import Need
 from tests.browser.conftest import _free_port
 from tests.factories import make_member
 from tests.purchasing.factories import make_campaign
+from tests.serving import territoria
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 12
@@ -45,30 +43,11 @@ def server(tmp_path):
         "DATABASE_URL": url,
         "SECRET_KEY": settings.SECRET_KEY,
         "TERRITORIA_VAR_DIR": str(tmp_path),
-        # The project's collected static files: collecting anew takes a minute.
-        "STATIC_ROOT": str(ROOT / "var" / "static"),
         "WEB_WORKERS": "2",
         "TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
     }
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "territoria.cli", "serve", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)  # noqa: S310 - loopback
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(log_path.read_text()[-2000:])
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    with territoria(["serve", "--port", str(port)], env, tmp_path / "serve.log") as base:
+        yield base
 
 
 class Member:

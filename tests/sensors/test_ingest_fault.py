@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from territoria.server import server_command
+from tests.serving import wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICES = 50
@@ -75,15 +76,12 @@ def _start(var_dir: Path, port: int) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    pytest.fail("the server did not start")
+    try:
+        wait_for_port(process, port)
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return process
 
 
 def _batches():

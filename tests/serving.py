@@ -1,0 +1,84 @@
+"""`territoria serve` or `territoria demo` started by a test, waited for by its readiness
+line (« Territoria écoute sur … »), never by a deadline a loaded machine can miss."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTENING = "Territoria écoute sur "
+# bin/bootstrap collects the static files there: servers started by tests share them.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or ROOT / "var" / "static")
+# Only a server that hangs for good hits this: the wait ends when the line is printed.
+HANG_SECONDS = 1800
+
+
+@contextlib.contextmanager
+def territoria(args: list[str], env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """Run `territoria ARGS` until the block ends; yields its URL once it answers.
+
+    Its output goes to log_path; the test fails with the log's end if it stops first.
+    """
+    env = {"STATIC_ROOT": str(STATIC_ROOT), **env}
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "territoria.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    ready = threading.Event()
+    found: list[str] = []
+
+    def copy_output():
+        with log_path.open("w") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if line.startswith(LISTENING) and not found:
+                    found.append(line[len(LISTENING) :].strip())
+                    ready.set()
+
+    reader = threading.Thread(target=copy_output, daemon=True)
+    reader.start()
+    started = time.monotonic()
+    try:
+        while not ready.wait(0.2):
+            if process.poll() is not None or time.monotonic() - started > HANG_SECONDS:
+                reader.join(timeout=5)
+                pytest.fail(
+                    f"`territoria {' '.join(args)}` did not start:\n" + log_path.read_text()[-3000:]
+                )
+        yield found[0]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(timeout=30)
+        process.stdout.close()
+
+
+def wait_for_port(process: subprocess.Popen, port: int) -> None:
+    """For a server started without `territoria`: wait until 127.0.0.1:port accepts."""
+    started = time.monotonic()
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() - started > HANG_SECONDS:
+                pytest.fail(f"the server on port {port} did not start")
+            time.sleep(0.2)
