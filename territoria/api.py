@@ -1,8 +1,13 @@
 """The JSON API (django-ninja): each app adds its router; OpenAPI at /api/docs."""
 
+import logging
+
+from django.http import Http404
+
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from territoria.api_errors import ErrorOut, InvalidRequestOut
 from territoria.catalogue.api import router as catalogue_router
 from territoria.funding.api import router as funding_router
 from territoria.opendata.api import router as opendata_router
@@ -13,7 +18,70 @@ from territoria.roadmap.api import router as roadmap_router
 from territoria.sensors.api import router as sensors_router
 from territoria.territories.api import router as territories_router
 
-api = NinjaAPI(
+logger = logging.getLogger("territoria.api")
+
+BODY_METHODS = {"post", "put", "patch"}
+
+
+class TerritoriaAPI(NinjaAPI):
+    """The OpenAPI description says what every route may answer besides its own
+    responses: invalid parameters (422), an unreadable or oversized body (400, 413)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {})
+        schemas = components.setdefault("schemas", {})
+        for model in (ErrorOut, InvalidRequestOut):
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(found.pop("$defs", {}))
+            schemas.setdefault(model.__name__, found)
+        components.setdefault("securitySchemes", {}).update(SECURITY_SCHEMES)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                _add_common_responses(method, operation)
+        return schema
+
+
+SECURITY_SCHEMES = {
+    "cleFlotte": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Clé d'API d'une flotte de capteurs (trk_…).",
+    },
+    "cleFlotteEntete": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Api-Key",
+        "description": "La même clé, dans l'en-tête X-Api-Key.",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sessionid",
+        "description": "Session d'une personne connectée au site.",
+    },
+}
+
+
+def _ref(name: str) -> dict:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
+
+
+def _add_common_responses(method: str, operation: dict) -> None:
+    # ninja keys responses by int status; ours are added only where a route has none.
+    responses = operation.setdefault("responses", {})
+    common = []
+    if operation.get("parameters") or "requestBody" in operation:
+        common.append((422, "Paramètres ou champs invalides.", "InvalidRequestOut"))
+    if method in BODY_METHODS:
+        common.append((400, "Corps illisible.", "ErrorOut"))
+        common.append((413, "Corps trop volumineux (payload_too_large).", "ErrorOut"))
+    for status, description, schema in common:
+        if status not in responses and str(status) not in responses:
+            responses[status] = {"description": description, **_ref(schema)}
+
+
+api = TerritoriaAPI(
     title="API Territoria",
     version="1",
     description="API de la plateforme Territoria. Les réponses d'erreur ont la forme "
@@ -47,6 +115,24 @@ def validation_error(request, exc: ValidationError):
         request,
         {"code": "invalid_payload", "message": f"Requête invalide — {summary}.", "fields": fields},
         status=422,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return api.create_response(
+        request, {"code": "not_found", "message": "Ressource introuvable."}, status=404
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """An unexpected failure still answers in our shape; the traceback goes to the logs."""
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        {"code": "server_error", "message": "Erreur interne du serveur ; elle est consignée."},
+        status=500,
     )
 
 

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "territoria.security.ContentSecurityPolicyMiddleware",
     "territoria.security.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "territoria.api_limits.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -80,7 +80,9 @@ def campaign_detail(request, slug: str, campaign: str):
     )
 
 
-@router.get("/{slug}/idees", response=list[IdeaOut], url_name="participation_ideas")
+@router.get(
+    "/{slug}/idees", response={200: list[IdeaOut], 404: ErrorOut}, url_name="participation_ideas"
+)
 def idea_list(request, slug: str):
     """Published ideas of a collectivité, with the display name their authors chose."""
     place = get_object_or_404(Collectivite.objects.active(), slug=slug)

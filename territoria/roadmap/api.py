@@ -10,7 +10,7 @@ from territoria.territories.models import Collectivite
 router = Router(tags=["Feuille de route"])
 
 
-class ProjectOut(Schema):
+class PlannedProjectOut(Schema):
     id: int
     use_case: str
     title: str
@@ -32,7 +32,7 @@ class CostBasisOut(Schema):
 
 class PlanOut(Schema):
     collectivite: str
-    projects: list[ProjectOut]
+    projects: list[PlannedProjectOut]
     cost_bases: dict[str, CostBasisOut]
 
 
@@ -41,6 +41,7 @@ class PlanOut(Schema):
     response={200: PlanOut, 404: ErrorOut},
     url_name="roadmap_plan",
     summary="Plan de référence d'une collectivité (membres seulement)",
+    openapi_extra={"security": [{"session": []}]},
 )
 def plan(request, slug: str):
     collectivite = Collectivite.objects.active().filter(slug=slug).first()
