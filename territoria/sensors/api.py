@@ -24,7 +24,78 @@ from territoria.sensors.models import Device, Fleet, Site, normalise_dev_eui
 
 router = Router(tags=["Capteurs et pilotage"])
 
+TS_HELP = "ISO 8601 avec fuseau ou secondes UTC."
+
 KEY_HELP = "Clé d'API de la flotte : en-tête `Authorization: Bearer trk_…` ou `X-Api-Key`."
+# The security schemes are declared once in territoria/api.py.
+FLEET_KEY = {"security": [{"cleFlotte": []}, {"cleFlotteEntete": []}]}
+
+
+def _json_body(schema: dict) -> dict:
+    return {
+        **FLEET_KEY,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+    }
+
+
+CHIRPSTACK_BODY = _json_body(
+    {
+        "title": "Événement up de ChirpStack v4",
+        "type": "object",
+        "required": ["deviceInfo"],
+        "properties": {
+            "deduplicationId": {"type": "string"},
+            "time": {"type": "string", "description": TS_HELP},
+            "deviceInfo": {
+                "type": "object",
+                "required": ["devEui"],
+                "properties": {"devEui": {"type": "string", "example": "a840419edb62011c"}},
+            },
+            "data": {"type": "string", "description": "Trame brute en base64."},
+            "object": {"type": "object", "description": "Charge décodée par le codec."},
+        },
+    }
+)
+TTS_BODY = _json_body(
+    {
+        "title": "Message uplink de The Things Stack v3",
+        "type": "object",
+        "required": ["end_device_ids", "uplink_message"],
+        "properties": {
+            "end_device_ids": {
+                "type": "object",
+                "properties": {"device_id": {"type": "string"}, "dev_eui": {"type": "string"}},
+            },
+            "correlation_ids": {"type": "array", "items": {"type": "string"}},
+            "received_at": {"type": "string"},
+            "uplink_message": {
+                "type": "object",
+                "properties": {
+                    "received_at": {"type": "string"},
+                    "frm_payload": {"type": "string"},
+                    "decoded_payload": {"type": "object"},
+                },
+            },
+        },
+    }
+)
+NGSI_LD_BODY = _json_body(
+    {
+        "title": "Entités NGSI-LD",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "type"],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "example": "urn:ngsi-ld:WaterConsumptionObserved:SAM-0042",
+                },
+                "type": {"type": "string", "example": "WaterConsumptionObserved"},
+            },
+        },
+    }
+)
 
 
 class StoredOut(Schema):
@@ -39,6 +110,8 @@ class ItemErrorOut(Schema):
     )
     code: str
     message: str
+    device: str | None = Field(None, description="Capteur en cause, pour une valeur hors limites.")
+    quantity: str | None = Field(None, description="Grandeur en cause, idem.")
 
 
 class BatchErrorOut(ErrorOut):
@@ -85,9 +158,8 @@ def _stored(stored) -> dict:
 
 INGEST_RESPONSES = {200: StoredOut, 400: ErrorOut, 401: ErrorOut, 422: BatchErrorOut}
 
-TS_HELP = "ISO 8601 avec fuseau ou secondes UTC."
-
 NATIVE_BODY = {
+    **FLEET_KEY,
     "requestBody": {
         "required": True,
         "content": {
@@ -142,13 +214,14 @@ NATIVE_BODY = {
                 },
             }
         },
-    }
+    },
 }
 
 
 @router.post(
     "/releves",
     response=INGEST_RESPONSES,
+    exclude_none=True,
     url_name="sensors_readings",
     summary="Envoyer un lot de relevés",
     description="Lot accepté en entier ou refusé en entier (chaque élément fautif est "
@@ -172,13 +245,15 @@ def post_readings(request):
 @router.post(
     "/releves/csv",
     response=INGEST_RESPONSES,
+    exclude_none=True,
     url_name="sensors_readings_csv",
     summary="Envoyer un fichier CSV de relevés",
     description="Colonnes device, quantity, timestamp, value[, unit] ; séparateur virgule "
     "ou point-virgule. Fichier refusé en entier si une ligne est fautive, chaque ligne "
     "fautive est nommée. " + KEY_HELP,
     openapi_extra={
-        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+        **FLEET_KEY,
+        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
     },
 )
 def post_readings_csv(request):
@@ -212,16 +287,25 @@ def _uplink(request, source, parse):
 @router.post(
     "/chirpstack",
     response={**INGEST_RESPONSES, 204: None},
+    exclude_none=True,
     url_name="sensors_chirpstack",
     summary="Intégration HTTP ChirpStack v4",
     description="URL à donner à l'intégration HTTP (encodage JSON) d'une application "
     "ChirpStack. Seuls les événements `up` portent des relevés ; les autres (join, "
     "status…) sont acquittés (204). " + KEY_HELP,
+    openapi_extra=CHIRPSTACK_BODY,
 )
 def post_chirpstack(request, event: str = "up"):
     if event != "up":
         if _fleet(request) is None:
             return _unauthorized()
+        body = _json(request)
+        if not isinstance(body, dict):
+            return _invalid_json()
+        # Every ChirpStack event names its device: anything else is not from ChirpStack.
+        errors = formats.chirpstack_device(body)[1]
+        if errors:
+            return Status(422, BatchRejected(errors).as_dict())
         return Status(204, None)
     return _uplink(request, Source.CHIRPSTACK, formats.chirpstack_up)
 
@@ -229,10 +313,12 @@ def post_chirpstack(request, event: str = "up"):
 @router.post(
     "/tts",
     response=INGEST_RESPONSES,
+    exclude_none=True,
     url_name="sensors_tts",
     summary="Webhook The Things Stack v3 (uplink)",
     description="URL de base d'un webhook The Things Stack, format JSON, message "
     "« Uplink message » activé. " + KEY_HELP,
+    openapi_extra=TTS_BODY,
 )
 def post_tts(request):
     return _uplink(request, Source.TTS, formats.tts_uplink)
@@ -241,12 +327,14 @@ def post_tts(request):
 @router.post(
     "/ngsi-ld/v1/entityOperations/upsert",
     response={201: list[str], 204: None, 400: ErrorOut, 401: ErrorOut, 422: BatchErrorOut},
+    exclude_none=True,
     url_name="sensors_ngsi_ld_upsert",
     summary="NGSI-LD : mise à jour par lot (upsert)",
     description="Entités WaterConsumptionObserved, WasteContainer, ParkingSpot, "
     "OffStreetParking, OnStreetParking, CrowdFlowObserved, AirQualityObserved ; "
     "l'identifiant du capteur est la dernière partie de l'id de l'entité. 201 et la "
     "liste des entités quand des relevés nouveaux sont enregistrés, 204 sinon. " + KEY_HELP,
+    openapi_extra=NGSI_LD_BODY,
 )
 def post_ngsi_ld(request, options: str = "update"):
     fleet = _fleet(request)
@@ -316,6 +404,7 @@ def _device(device: Device) -> dict:
     url_name="sensors_devices",
     summary="Capteurs de la flotte",
     description=KEY_HELP,
+    openapi_extra=FLEET_KEY,
 )
 def list_devices(request):
     fleet = _fleet(request)
@@ -330,6 +419,7 @@ def list_devices(request):
     url_name="sensors_device_create",
     summary="Déclarer un capteur dans la flotte",
     description=KEY_HELP,
+    openapi_extra=FLEET_KEY,
 )
 def create_device(request, payload: DeviceIn):
     fleet = _fleet(request)

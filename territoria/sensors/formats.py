@@ -189,21 +189,27 @@ def _decoded(items: Items, device: str, decoded, timestamp, label: str) -> None:
             }
         )
         return
-    before = len(items)
-    for index, reading in enumerate(decoded.get("readings") or []):
-        if isinstance(reading, dict):
-            items.add(
-                device,
-                reading.get("quantity"),
-                reading.get("timestamp", timestamp),
-                reading.get("value"),
-                reading.get("unit"),
-                f"{label}.readings[{index}]",
-            )
+    before, errors_before = len(items), len(items.errors)
+    readings = decoded.get("readings")
+    if readings is not None and not isinstance(readings, list):
+        items.errors.append(_wrong_type(f"{label}.readings", _("liste attendue")))
+        readings = None
+    for index, reading in enumerate(readings or []):
+        if not isinstance(reading, dict):
+            items.errors.append(_wrong_type(f"{label}.readings[{index}]", _("objet attendu")))
+            continue
+        items.add(
+            device,
+            reading.get("quantity"),
+            reading.get("timestamp", timestamp),
+            reading.get("value"),
+            reading.get("unit"),
+            f"{label}.readings[{index}]",
+        )
     for name, (quantity, unit) in DECODED_FIELDS.items():
         if name in decoded:
             items.add(device, quantity, timestamp, decoded[name], unit, f"{label}.{name}")
-    if len(items) == before:
+    if len(items) == before and len(items.errors) == errors_before:
         items.errors.append(
             {
                 "item": label,
@@ -228,22 +234,47 @@ def _body_hash(body) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:40]
 
 
+def _wrong_type(item: str, expected) -> dict:
+    return {"item": item, "code": "invalid_field", "message": str(expected)}
+
+
+def _optional_text(body: dict, name: str, item: str, errors: list) -> str:
+    """A text field the sender may omit; any other type is named as an error."""
+    value = body.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors.append(_wrong_type(item, _("texte attendu")))
+        return ""
+    return value
+
+
+def chirpstack_device(body) -> tuple[str, list[dict]]:
+    """The DevEUI of any ChirpStack v4 event (`deviceInfo.devEui`), or the errors that
+    say why there is none."""
+    info = body.get("deviceInfo") if isinstance(body, dict) else None
+    if not isinstance(info, dict):
+        return "", [_wrong_type("deviceInfo", _("objet attendu, avec le DevEUI (devEui)"))]
+    dev_eui = info.get("devEui")
+    if not isinstance(dev_eui, str) or not dev_eui.strip():
+        return "", [
+            {"item": "deviceInfo.devEui", "code": "missing_device", "message": _("DevEUI absent")}
+        ]
+    return dev_eui.strip(), []
+
+
 def chirpstack_up(body) -> Uplink:
     """ChirpStack v4 HTTP integration, JSON encoding, event `up`: the device is
     `deviceInfo.devEui` (lower-case hex), the time `time`, the readings the codec's
     `object`; `data` (base64) is the raw frame; `deduplicationId` identifies it."""
     items = Items()
-    info = body.get("deviceInfo") if isinstance(body, dict) else None
-    dev_eui = (info or {}).get("devEui") or ""
-    if not dev_eui:
-        items.errors.append(
-            {"item": "deviceInfo.devEui", "code": "missing_device", "message": _("DevEUI absent")}
-        )
+    dev_eui, items.errors = chirpstack_device(body)
+    if items.errors:
         return Uplink(items, "", "", "")
+    message_id = _optional_text(body, "deduplicationId", "deduplicationId", items.errors)
+    raw = _optional_text(body, "data", "data", items.errors)
     _decoded(items, dev_eui, body.get("object"), body.get("time"), "object")
-    return Uplink(
-        items, dev_eui, str(body.get("deduplicationId") or _body_hash(body)), body.get("data", "")
-    )
+    return Uplink(items, dev_eui, message_id or _body_hash(body), raw)
 
 
 def tts_uplink(body) -> Uplink:
@@ -262,16 +293,25 @@ def tts_uplink(body) -> Uplink:
             }
         )
         return Uplink(items, "", "", "")
-    device = ids.get("dev_eui") or ids.get("device_id") or ""
+    device = _optional_text(ids, "dev_eui", "end_device_ids.dev_eui", items.errors) or (
+        _optional_text(ids, "device_id", "end_device_ids.device_id", items.errors)
+    )
+    correlation_ids = body.get("correlation_ids")
+    if correlation_ids is None:
+        correlation_ids = []
+    elif not isinstance(correlation_ids, list):
+        items.errors.append(_wrong_type("correlation_ids", _("liste de textes attendue")))
+        correlation_ids = []
+    raw = _optional_text(uplink, "frm_payload", "uplink_message.frm_payload", items.errors)
     timestamp = uplink.get("received_at") or body.get("received_at")
     _decoded(
         items, device, uplink.get("decoded_payload"), timestamp, "uplink_message.decoded_payload"
     )
     message_id = next(
-        (c for c in body.get("correlation_ids") or [] if str(c).startswith("as:up:")),
+        (c for c in correlation_ids if isinstance(c, str) and c.startswith("as:up:")),
         None,
     ) or _body_hash(body)
-    return Uplink(items, device, str(message_id), uplink.get("frm_payload", ""))
+    return Uplink(items, device, message_id, raw)
 
 
 def frame_hex(raw_base64: str) -> str:
@@ -355,12 +395,22 @@ def ngsi_ld(entities) -> tuple[Items, list[str]]:
         )
         return items, ids
     for index, entity in enumerate(entities):
-        if not isinstance(entity, dict) or not entity.get("id") or not entity.get("type"):
+        if not (
+            isinstance(entity, dict)
+            and isinstance(entity.get("id"), str)
+            and isinstance(entity.get("type"), str)
+            and entity["id"]
+            and entity["type"]
+        ):
             items.errors.append(
-                {"item": index, "code": "invalid_entity", "message": _("entité sans id ni type")}
+                {
+                    "item": index,
+                    "code": "invalid_entity",
+                    "message": _("objet attendu, avec un id et un type textes"),
+                }
             )
             continue
-        entity_id, kind = str(entity["id"]), entity["type"]
+        entity_id, kind = entity["id"], entity["type"]
         ids.append(entity_id)
         attributes = NGSI_ATTRIBUTES.get(kind)
         if attributes is None:
@@ -383,7 +433,7 @@ def ngsi_ld(entities) -> tuple[Items, list[str]]:
                 continue
             value, unit, observed = _property(entity, name)
             if name == "status":
-                if value not in SPOT_STATUS:
+                if not isinstance(value, str) or value not in SPOT_STATUS:
                     continue  # closed / unknown: no occupancy to record
                 value = SPOT_STATUS[value]
             items.add(

@@ -252,7 +252,7 @@ def validate(items: Items, directory: dict[str, int], *, now: float | None = Non
             % {"count": count, "max": MAX_BATCH},
         )
     now = now if now is not None else datetime.datetime.now(datetime.UTC).timestamp()
-    problems: list[tuple[int, str, str]] = []
+    problems: list[tuple] = []  # (index, code, message[, fields naming the item])
     labels = items.labels
 
     # Devices: external id, else a DevEUI written in any case or with separators.
@@ -291,6 +291,26 @@ def validate(items: Items, directory: dict[str, int], *, now: float | None = Non
                 values[i] = 0.0
             else:
                 values[i] = number
+
+    # Physical ranges, in canonical units: a negative index or a 500 % fill is a fault.
+    converted = values * scale
+    outside = (converted < units.LOWEST[quantities]) | (converted > units.HIGHEST[quantities])
+    for i in np.flatnonzero(outside).tolist():
+        code = int(quantities[i])
+        problems.append(
+            (
+                i,
+                "out_of_range",
+                _("%(quantity)s de %(device)s : %(value)s, hors des valeurs possibles (%(range)s)")
+                % {
+                    "quantity": units.quantity_name(code),
+                    "device": items.devices[i],
+                    "value": units.with_unit(code, converted[i]),
+                    "range": units.accepted_range(code),
+                },
+                {"device": str(items.devices[i]), "quantity": units.quantity_name(code)},
+            )
+        )
 
     # Instants: epoch seconds as integers, or ISO 8601 texts with an offset.
     ts = np.empty(count, dtype=np.int64)
@@ -331,11 +351,11 @@ def validate(items: Items, directory: dict[str, int], *, now: float | None = Non
     if problems or items.errors:
         problems.sort(key=lambda p: p[0])
         errors = list(items.errors) + [
-            {"item": labels[i], "code": code, "message": str(message)}
-            for i, code, message in problems
+            {"item": labels[i], "code": code, "message": str(message), **dict(*named)}
+            for i, code, message, *named in problems
         ]
         raise BatchRejected(errors)
-    return Batch(device_ids, quantities, ts, values * scale)
+    return Batch(device_ids, quantities, ts, converted)
 
 
 def ingest(items: Items, directory: dict[str, int], *, now=None) -> Stored:

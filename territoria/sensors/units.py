@@ -1,6 +1,14 @@
 """Quantities and units: the canonical unit of each quantity and the units accepted
 on input (symbols and UN/CEFACT codes, as Smart Data Models send them), with the
-factor that converts a value into the canonical unit."""
+factor that converts a value into the canonical unit, and the values each quantity
+can physically take."""
+
+import math
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+import numpy as np
 
 from territoria.sensors.enums import Quantity
 
@@ -89,3 +97,59 @@ ADDITIVE = {Quantity.WATER_VOLUME, Quantity.PEOPLE_COUNT, Quantity.ENERGY}
 def is_additive(code: int) -> bool:
     """Volumes and counts add up over an hour; levels, flows and states are averaged."""
     return code in ADDITIVE
+
+
+# Physically possible values, in the canonical unit: (lowest, highest), None = unbounded.
+# Power is left signed: a building with solar panels sends its production as negative.
+RANGES: dict[int, tuple[float | None, float | None]] = {
+    Quantity.WATER_VOLUME: (0, None),
+    Quantity.WATER_INDEX: (0, None),
+    Quantity.FLOW_RATE: (0, None),
+    Quantity.FILL_LEVEL: (0, 100),
+    Quantity.OCCUPIED: (0, None),
+    Quantity.PEOPLE_COUNT: (0, None),
+    Quantity.ENERGY: (0, None),
+    Quantity.ENERGY_INDEX: (0, None),
+    Quantity.POWER: (None, None),
+    Quantity.PM10: (0, None),
+    Quantity.PM25: (0, None),
+    Quantity.NO2: (0, None),
+    Quantity.O3: (0, None),
+    Quantity.TEMPERATURE: (-273.15, None),
+    Quantity.HUMIDITY: (0, 100),
+    Quantity.BATTERY: (0, None),
+    Quantity.OCCUPANCY: (0, 100),
+}
+_SIZE = max(QUANTITIES) + 1
+# Bounds indexed by quantity code, for checking a whole batch at once.
+LOWEST = np.full(_SIZE, -math.inf)
+HIGHEST = np.full(_SIZE, math.inf)
+for _code, (_low, _high) in RANGES.items():
+    LOWEST[_code] = -math.inf if _low is None else _low
+    HIGHEST[_code] = math.inf if _high is None else _high
+
+
+def _figure(value: float) -> str:
+    value = float(value)
+    return number_format(int(value) if value.is_integer() else round(value, 6), use_l10n=True)
+
+
+def with_unit(code: int, value: float) -> str:
+    """`150 %`, `-3 L`, `12`: a value in the quantity's canonical unit."""
+    label = unit_label(code)
+    return f"{_figure(value)} {label}" if label else _figure(value)
+
+
+def accepted_range(code: int) -> str:
+    """The accepted values in French: « de 0 à 100 % », « 0 L ou plus »."""
+    low, high = RANGES.get(code, (None, None))
+    if low is not None and high is not None:
+        return _("de %(low)s à %(high)s") % {
+            "low": _figure(low),
+            "high": with_unit(code, high),
+        }
+    if low is not None:
+        return _("%(low)s ou plus") % {"low": with_unit(code, low)}
+    if high is not None:
+        return _("%(high)s ou moins") % {"high": with_unit(code, high)}
+    return _("toute valeur")
