@@ -8,8 +8,6 @@ data out."""
 
 import ast
 import contextlib
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,7 +105,7 @@ def _message(error) -> str:
     if kind in {"unique-error", "primary-key"}:
         return _("La valeur « %(cell)s » doit être unique dans le fichier.") % {"cell": cell}
     if kind == "missing-label":
-        return MISSING_REQUIRED
+        return str(MISSING_REQUIRED)
     if kind == "extra-label":
         return _("Colonne inconnue du schéma.")
     if kind == "incorrect-label":
@@ -483,9 +481,14 @@ def _custom_errors(raw: bytes, schema_key: str) -> list[RowError]:
     checks = schemas.SCHEMAS[schema_key].descriptor().get("custom_checks") or []
     if not checks:
         return []
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    try:
+        sheet = tabular.read(raw, delimiter=",")
+    except tabular.TabularError:
+        return []  # frictionless already reports a file it cannot read
     errors = []
-    for line, row in enumerate(reader, start=2):
+    records = [cells for _line, cells in sheet.rows if cells]  # numbered as frictionless does
+    for line, cells in enumerate(records, start=2):
+        row = dict(zip(sheet.header, cells, strict=False))
         for check in checks:
             errors += [RowError(line, field, message) for field, message in check_row(row, check)]
         if len(errors) >= MAX_ERRORS:
