@@ -9,6 +9,10 @@ from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from territoria.opendata import actions
+from territoria.opendata.enums import Source
+from tests.opendata.factories import generated
+
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -110,11 +114,9 @@ def test_catalog_has_one_iri_whatever_the_format(client, world, published, path,
 @pytest.mark.django_db
 def test_identifier_stays_the_same_across_refreshes(client, world, published):
     """The dct:identifier of a dataset never changes when its files are regenerated."""
-    from territoria.opendata.actions import refresh_dataset
-
     dataset = published["datasets"][0]
     before = _graph(client, "/donnees/catalog.ttl", "turtle")
-    refresh_dataset(dataset)
+    actions.refresh_dataset(dataset)
     after = _graph(client, "/donnees/catalog.ttl", "turtle")
     node = URIRef(f"http://testserver{dataset.get_absolute_url()}")
     assert before.value(node, DCTERMS.identifier) == Literal(f"urn:uuid:{dataset.uid}")
@@ -174,3 +176,45 @@ def test_pages_issue_a_bounded_number_of_queries(
     """The catalogue and the lists read all datasets in a fixed number of queries."""
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def _bbox(data, node):
+    return [str(data.value(p, DCAT.bbox)) for p in data.objects(node, DCTERMS.spatial)
+            if data.value(p, DCAT.bbox) is not None]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_dataset_without_positions_takes_its_towns_known_extent(client, world, published):
+    """A dataset without positions (the subsidies) is placed on the box enclosing every
+    located dataset its collectivité publishes, as a WKT polygon data.gouv.fr reads."""
+    data = _graph(client, "/donnees/catalog.ttl", "turtle")
+    subsidies = next(d for d in published["datasets"] if d.title == "Subventions 2025")
+    boxes = [[float(x) for x in d.bbox.split(",")] for d in published["datasets"] if d.bbox]
+    assert len(boxes) >= 2
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    node = URIRef(f"http://testserver{subsidies.get_absolute_url()}")
+    assert _bbox(data, node) == [
+        f"POLYGON(({west} {south},{east} {south},{east} {north},{west} {north},{west} {south}))"
+    ]
+
+
+@pytest.mark.django_db
+def test_daily_series_without_declared_period_covers_its_days(client, world, published):
+    """Beach counts with no declared period cover their first to their last day of
+    measures; a dataset with neither a period nor a series states none."""
+    agent = world.agent_saint_amand
+    counts = generated(agent, world.saint_amand, Source.PEOPLE_COUNTS,
+                       temporal_start=None, temporal_end=None)  # fmt: skip
+    roadmap = generated(agent, world.saint_amand, Source.ROADMAP,
+                        temporal_start=None, temporal_end=None)  # fmt: skip
+    days = sorted(day for day, _value in counts.summary["series"])
+    assert len(days) == 10
+    for dataset in (counts, roadmap):
+        actions.set_published(agent, dataset, True)
+    data = _graph(client, "/donnees/saint-amand-montrond/catalog.ttl", "turtle")
+    period = data.value(URIRef(f"http://testserver{counts.get_absolute_url()}"), DCTERMS.temporal)
+    assert str(data.value(period, DCAT.startDate)) == days[0]
+    assert str(data.value(period, DCAT.endDate)) == days[-1]
+    node = URIRef(f"http://testserver{roadmap.get_absolute_url()}")
+    assert data.value(node, DCTERMS.temporal) is None
