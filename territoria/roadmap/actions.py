@@ -56,9 +56,9 @@ def store_result(scenario: Scenario, result: dict, projects: dict) -> None:
         project.planned_capex = Decimal(round(eco["capex"][1], 2)) if eco and planned else None
         project.planned_opex = Decimal(round(eco["opex"][1], 2)) if eco and planned else None
         project.planned_saving = Decimal(round(eco["saving"][1], 2)) if eco and planned else None
-        aid = eco.get("aid") if eco and planned else None
+        aid = _aid_range(eco) if eco and planned else None
         project.expected_aid_min = Decimal(round(aid[0], 2)) if aid else None
-        project.expected_aid_max = Decimal(round(aid[2], 2)) if aid else None
+        project.expected_aid_max = Decimal(round(aid[1], 2)) if aid else None
         project.aid_source = ", ".join(eco.get("aid_programmes", []))[:300] if aid else ""
         project.reason = reasons.get(slug, "")
         project.save()
@@ -67,6 +67,14 @@ def store_result(scenario: Scenario, result: dict, projects: dict) -> None:
     scenario.result = result
     scenario.solved_at = timezone.now()
     scenario.save(update_fields=["result", "solved_at", "updated_at"])
+
+
+def _aid_range(eco: dict) -> tuple[float, float] | None:
+    """The project's aid, low to high, at its planned (central) cost: the range the
+    funding page computes. Results solved before it was stored sort the ends' aids."""
+    if "aid_range" in eco:
+        return tuple(eco["aid_range"])
+    return tuple(sorted((eco["aid"][0], eco["aid"][2]))) if eco.get("aid") else None
 
 
 def _projects(scenario) -> dict:

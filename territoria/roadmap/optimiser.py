@@ -377,6 +377,20 @@ def explain(model: _Model, starts: dict[str, int], status: str) -> dict[str, str
     return reasons
 
 
+def self_financed_share(rows) -> float:
+    """Share of what the plan spends (investments and running costs) paid by aid and
+    savings: the rest is the most the town's own budget ever had to advance, so the
+    share is 100 % only when aid and savings always came before the spending."""
+    spent = sum(r.capex + r.opex for r in rows)
+    if spent <= 0:
+        return 1.0
+    advanced = running = 0.0
+    for r in rows:
+        running += r.capex + r.opex - r.aid - r.savings
+        advanced = max(advanced, running)
+    return max(0.0, 1.0 - advanced / spent)
+
+
 def _plan(model: _Model, starts: dict[str, int], status: str, gap: float, seconds: float) -> Plan:
     inst = model.instance
     cash = model.cash(starts)
@@ -412,9 +426,7 @@ def _plan(model: _Model, starts: dict[str, int], status: str, gap: float, second
         ),
         None,
     )
-    invested = sum(r.capex - r.aid for r in rows)
-    net_savings = sum(r.savings - r.opex for r in rows)
-    share = 0.0 if invested <= 0 else max(0.0, min(1.0, net_savings / invested))
+    share = self_financed_share(rows)
     value = sum(model.by_key[k].value * (model.H - t) for k, t in starts.items())
     npv = sum(model.coefficient(model.by_key[k], t) for k, t in starts.items()) - value
     return Plan(

@@ -166,6 +166,9 @@ def expected_aids(profile, ranked) -> dict[str, dict]:
             low, high, programmes = estimate(row.slug, capex)
             ends[end] = {End.LOW: low, End.HIGH: high}.get(end, (low + high) / 2)
             names |= set(programmes)
+            if end == End.CENTRAL:
+                # What the project shows: the funding page's range on the planned cost.
+                ends["range"] = [low, high]
         aids[row.slug] = ends | {"programmes": sorted(names)}
     return aids
 
@@ -262,6 +265,7 @@ def solve_scenario(profile: Profile, projects: dict, first_year: int | None = No
             "has_saving": row.economics.has_saving_figure,
             "score": row.score,
             "aid": [aids[row.slug][end] for end in (End.LOW, End.CENTRAL, End.HIGH)],
+            "aid_range": aids[row.slug]["range"],
             "aid_programmes": aids[row.slug]["programmes"],
         }
         for row in ranked
