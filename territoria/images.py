@@ -64,8 +64,11 @@ LOGO = Kind(1024 * 1024, 512, "PNG", gettext_lazy("Le logo"))
 KINDS = {"photo": PHOTO, "logo": LOGO}
 
 
-def _megabytes(limit: int) -> str:
-    return number_format(limit / (1024 * 1024), 0)
+def _too_heavy(label: str, max_bytes: int) -> ImageError:
+    return ImageError(
+        _("%(name)s dépasse %(limit)s Mo : réduisez sa taille avant de l'envoyer.")
+        % {"name": label, "limit": number_format(max_bytes / (1024 * 1024), 0)}
+    )
 
 
 _loading = threading.Lock()
@@ -90,10 +93,7 @@ def decode(
     """Check one uploaded file and return its pixels, upright, without metadata; a JPEG
     is decoded at the smallest scale that still covers `max_side`."""
     if len(data) > max_bytes:
-        raise ImageError(
-            _("%(name)s dépasse %(limit)s Mo : réduisez sa taille avant de l'envoyer.")
-            % {"name": label, "limit": _megabytes(max_bytes)}
-        )
+        raise _too_heavy(label, max_bytes)
     try:
         with warnings.catch_warnings():
             # Our own limits below decide, with the dimensions in the message.
@@ -185,10 +185,7 @@ def clean(data: bytes, kind: Kind = PHOTO, label: str = "") -> CleanImage:
 def read_upload(upload, max_bytes: int, label: str) -> bytes:
     """The bytes of an uploaded file, refused from its declared size before reading."""
     if getattr(upload, "size", None) is not None and upload.size > max_bytes:
-        raise ImageError(
-            _("%(name)s dépasse %(limit)s Mo : réduisez sa taille avant de l'envoyer.")
-            % {"name": label, "limit": _megabytes(max_bytes)}
-        )
+        raise _too_heavy(label, max_bytes)
     upload.seek(0)
     return upload.read(max_bytes + 1)  # one byte more, so decode() sees the excess
 

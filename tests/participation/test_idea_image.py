@@ -136,3 +136,14 @@ def test_images_stored_publicly_before_move_to_private_storage(
     assert _status(client, f"/media/{old_name}") == 404
     image_url = reverse("participation:idea_image", kwargs={"slug": "niort", "pk": idea.pk})
     assert _status(client, image_url) == 200
+
+
+def test_the_back_office_links_to_the_checked_image_not_a_public_file(client, world):
+    """An operator's idea page in the back-office shows a link to the checked view."""
+    _propose(client, world, photo(size=(64, 48)))
+    idea = Idea.objects.get()
+    client.force_login(world.operator)
+    page = client.get(f"/admin/participation/idea/{idea.pk}/change/").content.decode()
+    image_url = reverse("participation:idea_image", kwargs={"slug": "niort", "pk": idea.pk})
+    assert f'href="{image_url}"' in page
+    assert idea.image.name not in page

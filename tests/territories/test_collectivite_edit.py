@@ -132,3 +132,25 @@ def test_every_write_of_a_logo_goes_through_the_cleaning(world):
     assert form.errors["logo"] == [
         "Le logo a des dimensions trop grandes : 40 millions de pixels au plus."
     ]
+
+
+def _status(client, url) -> int:
+    response = client.get(url)
+    response.close()  # a served file is streamed: close it
+    return response.status_code
+
+
+def test_a_replaced_logo_leaves_no_public_copy(world, client, django_capture_on_commit_callbacks):
+    """After a new logo, the old one's address answers 404."""
+    client.force_login(world.admin_saint_amand)
+    url = "/c/saint-amand-montrond/modifier/"
+    client.post(url, {"logo": SimpleUploadedFile("a.png", photo("PNG", (64, 64)))})
+    world.saint_amand.refresh_from_db()
+    old_url = world.saint_amand.logo.url
+    assert _status(client, old_url) == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"logo": SimpleUploadedFile("b.png", photo("PNG", (64, 64)))})
+    world.saint_amand.refresh_from_db()
+    assert world.saint_amand.logo.url != old_url
+    assert _status(client, old_url) == 404
+    assert _status(client, world.saint_amand.logo.url) == 200
