@@ -16,14 +16,15 @@ from territoria.roadmap.enums import End, Lock
 from territoria.roadmap.models import Profile, Project, Scenario
 
 
-def _require_change(obj, user):
-    if not (obj.get_abilities(user)["change"] or (user.is_authenticated and user.is_operator)):
+def _require_change(obj, user, ability="change"):
+    if not obj.get_abilities(user)[ability]:
         raise PermissionDenied
 
 
 def save_profile(user, profile: Profile, changed: list[str]) -> Profile:
-    """Save a validated profile; the fields edited stop being hypotheses."""
-    _require_change(profile, user)
+    """Save a validated profile; the fields edited stop being hypotheses. Élus set the
+    priorities (weights); the rest of the profile is the agents' work."""
+    _require_change(profile, user, "steer" if set(changed) <= {"weights"} else "edit_profile")
     profile.hypotheses = [name for name in profile.hypotheses if name not in changed]
     profile.updated_by = user
     with transaction.atomic():
@@ -234,6 +235,36 @@ def make_current(user, scenario: Scenario) -> None:
     with transaction.atomic():
         Scenario.objects.filter(collectivite=scenario.collectivite).update(is_current=False)
         Scenario.objects.filter(pk=scenario.pk).update(is_current=True)
+
+
+def adopt_scenario(user, scenario: Scenario, deliberation_ref: str, adopted_on) -> None:
+    """Record the council's adoption of a scenario; it becomes the reference plan."""
+    _require_change(scenario, user, "adopt")
+    deliberation_ref = (deliberation_ref or "").strip()
+    if not deliberation_ref:
+        raise ActionError(
+            "deliberation_required",
+            _("Indiquez la référence de la délibération qui adopte ce scénario."),
+            field="deliberation_ref",
+        )
+    if adopted_on is None or adopted_on > timezone.localdate():
+        raise ActionError(
+            "adoption_date",
+            _("La date d'adoption est celle de la délibération, passée ou du jour."),
+            field="adopted_on",
+        )
+    if not scenario.solved_at:
+        raise ActionError("not_solved", _("Ce scénario n'a pas de plan calculé à adopter."))
+    with transaction.atomic():
+        Scenario.objects.filter(collectivite=scenario.collectivite).update(
+            is_current=False, adopted_on=None, deliberation_ref=""
+        )
+        Scenario.objects.filter(pk=scenario.pk).update(
+            is_current=True, adopted_on=adopted_on, deliberation_ref=deliberation_ref
+        )
+        record(user, "roadmap.scenario_adopted", collectivite=scenario.collectivite,
+               obj=scenario, summary=_("Scénario « %(name)s » adopté (%(ref)s)")
+               % {"name": scenario.name, "ref": deliberation_ref})  # fmt: skip
 
 
 def delete_scenario(user, scenario: Scenario) -> None:

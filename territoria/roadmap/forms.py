@@ -179,3 +179,14 @@ class DecisionForm(forms.Form):
 
 class LockDoneForm(forms.Form):
     year = forms.IntegerField(label=_("Réalisé jusqu'en (inclus)"), min_value=2000, max_value=2100)
+
+
+class AdoptForm(forms.Form):
+    deliberation_ref = forms.CharField(
+        label=_("Référence de la délibération"),
+        max_length=80,
+        help_text=_("Par exemple « DEL-2027-014 »."),
+    )
+    adopted_on = forms.DateField(
+        label=_("Date de la délibération"), widget=forms.DateInput(attrs={"type": "date"})
+    )

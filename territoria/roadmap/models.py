@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territoria.catalogue.enums import Axis
 from territoria.roadmap.enums import CostBasisKey, Lock
+from territoria.territories.models import user_role
 from territoria.territories.tenancy import TenantModel, TenantQuerySet
 
 DEFAULT_WEIGHT = 3
@@ -32,7 +33,23 @@ def default_first_year() -> int:
     return date.today().year + 1
 
 
-class Profile(TenantModel):
+class RoadmapRoles:
+    """Who does what on a roadmap: agents keep the profile up to date (bills, equipment),
+    élus set priorities and adopt a scenario, agents and élus shape scenarios."""
+
+    def get_abilities(self, user) -> dict[str, bool]:
+        role = user_role(user, self.collectivite)
+        operator = bool(user.is_authenticated and user.is_operator)
+        steer = operator or role in {"elu", "agent", "admin"}
+        return super().get_abilities(user) | {
+            "edit_profile": operator or role in {"agent", "admin"},
+            "steer": steer,
+            "change": steer,
+            "adopt": operator or role in {"elu", "admin"},
+        }
+
+
+class Profile(RoadmapRoles, TenantModel):
     """What the optimiser knows of a territory. Fields still at their default are
     listed in `hypotheses` and shown as "hypothèse" until someone edits them."""
 
@@ -145,11 +162,14 @@ class ScenarioQuerySet(TenantQuerySet):
         return scenarios.order_by("-is_current", "-solved_at", "-pk").first()
 
 
-class Scenario(TenantModel):
+class Scenario(RoadmapRoles, TenantModel):
     """A named set of decisions (locks, figures entered) and the plans computed from it."""
 
     name = models.CharField(_("nom"), max_length=120)
     is_current = models.BooleanField(_("plan de référence"), default=False)
+    # The council's vote: the scenario the collectivité adopted, by which deliberation.
+    adopted_on = models.DateField(_("adopté le"), null=True, blank=True)
+    deliberation_ref = models.CharField(_("délibération"), max_length=80, blank=True)
     # After "lock what is done", the plan restarts this year (the profile keeps its horizon).
     replanned_from = models.PositiveSmallIntegerField(
         _("replanifié à partir de"), null=True, blank=True

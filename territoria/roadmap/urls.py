@@ -14,6 +14,7 @@ urlpatterns = [
     path("c/<slug:slug>/comparer/", plan.compare, name="compare"),
     path("c/<slug:slug>/scenarios/<int:pk>/", plan.scenario_detail, name="scenario"),
     path("c/<slug:slug>/scenarios/<int:pk>/decision/", plan.decide, name="decide"),
+    path("c/<slug:slug>/scenarios/<int:pk>/adoption/", plan.adopt, name="adopt"),
     path("c/<slug:slug>/scenarios/<int:pk>/recalculer/", plan.replan, name="replan"),
     path("c/<slug:slug>/scenarios/<int:pk>/realise/", plan.lock_done, name="lock_done"),
     path("c/<slug:slug>/scenarios/<int:pk>/reference/", plan.make_current, name="make_current"),

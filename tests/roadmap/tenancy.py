@@ -43,6 +43,7 @@ def samples(world):
         "roadmap:compare": town,
         "roadmap:scenario": one,
         "roadmap:decide": one,
+        "roadmap:adopt": one,
         "roadmap:replan": one,
         "roadmap:lock_done": one,
         "roadmap:make_current": one,

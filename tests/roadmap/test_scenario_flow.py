@@ -137,14 +137,3 @@ def test_comparing_a_scenario_with_itself_is_refused(client, town):
     response = client.get(url("compare"), {"a": town.pk, "b": town.pk})
     assert response.status_code == 400
     assert "Choisissez deux scénarios différents" in response.content.decode()
-
-
-def test_an_elu_cannot_decide(client, town, world):
-    """An élu may read the plan but not change its decisions."""
-    from territoria.accounts.enums import Role
-    from tests.factories import make_member
-
-    client.force_login(make_member(world.saint_amand, Role.ELU, "elu@saint-amand.fr"))
-    assert client.get(town.get_absolute_url()).status_code == 200
-    response = client.post(url("decide", town), {"use_case": "wifi-public", "lock": "excluded"})
-    assert response.status_code == 403

@@ -8,14 +8,13 @@ from territoria.roadmap.models import Scenario
 from territoria.territories.tenancy import collectivite_for
 
 
-def roadmap_for(request, slug, *, change=False):
-    """(collectivité, profile, abilities): members see, agents and admins change."""
+def roadmap_for(request, slug, *, need=None):
+    """(collectivité, profile, abilities): members see; `need` names the ability a
+    write asks for (edit_profile, steer, adopt), refused with 403."""
     collectivite = collectivite_for(request, slug, "view_private")
     profile = planning.profile_for(collectivite)
     abilities = profile.get_abilities(request.user)
-    if request.user.is_operator:
-        abilities = abilities | {"change": True}
-    if change and not abilities["change"]:
+    if need and not abilities[need]:
         raise PermissionDenied
     return collectivite, profile, abilities
 

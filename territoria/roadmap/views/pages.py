@@ -42,7 +42,9 @@ def overview(request, slug):
 
 def profile_edit(request, slug):
     """Edit the territory's profile; invalid input is refused whole, in French."""
-    collectivite, profile, abilities = roadmap_for(request, slug, change=request.method == "POST")
+    collectivite, profile, abilities = roadmap_for(
+        request, slug, need="edit_profile" if request.method == "POST" else None
+    )
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=profile)
         if form.is_valid():
@@ -54,6 +56,10 @@ def profile_edit(request, slug):
     else:
         form = ProfileForm(instance=profile)
         status = 200
+    if not abilities["edit_profile"]:
+        # Élus read the profile the agents keep; they change the priorities elsewhere.
+        for field in form.fields.values():
+            field.disabled = True
     context = {
         "collectivite": collectivite,
         "profile": profile,
@@ -97,7 +103,7 @@ def recommendations(request, slug):
 @require_POST
 def save_weights(request, slug):
     """Keep the slider positions as the profile's priorities."""
-    collectivite, profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, profile, _abilities = roadmap_for(request, slug, need="steer")
     weights = profile.axis_weights()
     for axis in Axis.values:
         raw = request.POST.get(f"weight_{axis}", "")
@@ -113,7 +119,7 @@ def save_weights(request, slug):
 
 @require_POST
 def scenario_create(request, slug):
-    collectivite, profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, profile, _abilities = roadmap_for(request, slug, need="steer")
     form = ScenarioForm(request.POST, collectivite=collectivite)
     if form.is_valid():
         try:

@@ -10,7 +10,7 @@ from territoria.accounts.actions import ActionError
 from territoria.charts import Series, line_chart
 from territoria.roadmap import actions
 from territoria.roadmap.enums import End
-from territoria.roadmap.forms import DecisionForm, LockDoneForm
+from territoria.roadmap.forms import AdoptForm, DecisionForm, LockDoneForm
 from territoria.roadmap.models import Scenario
 from territoria.roadmap.views.common import roadmap_for, scenario_of
 
@@ -132,7 +132,9 @@ def _end(request) -> str:
     return end if end in End.values else End.CENTRAL
 
 
-def scenario_detail(request, slug, pk, *, decision_form=None, lock_form=None, status=200):
+def scenario_detail(
+    request, slug, pk, *, decision_form=None, lock_form=None, adopt_form=None, status=200
+):
     collectivite, profile, abilities = roadmap_for(request, slug)
     scenario = scenario_of(collectivite, pk)
     initial = {}
@@ -152,6 +154,7 @@ def scenario_detail(request, slug, pk, *, decision_form=None, lock_form=None, st
         "abilities": abilities,
         "decision_form": decision_form or DecisionForm(initial=initial),
         "lock_form": lock_form or LockDoneForm(),
+        "adopt_form": adopt_form or AdoptForm(),
         "scenarios": Scenario.objects.of(collectivite).exclude(pk=scenario.pk),
         "years": list(range(profile.first_year, profile.first_year + profile.horizon_years)),
     }
@@ -166,7 +169,7 @@ def _refused(request, slug, pk, error: ActionError, **forms):
 @require_POST
 def decide(request, slug, pk):
     """Set the decision and figures of one use case, then re-plan (or refuse, unchanged)."""
-    collectivite, _profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, _profile, _abilities = roadmap_for(request, slug, need="steer")
     scenario = scenario_of(collectivite, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -181,7 +184,7 @@ def decide(request, slug, pk):
 
 @require_POST
 def replan(request, slug, pk):
-    collectivite, _profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, _profile, _abilities = roadmap_for(request, slug, need="steer")
     scenario = scenario_of(collectivite, pk)
     try:
         actions.replan(request.user, scenario)
@@ -194,7 +197,7 @@ def replan(request, slug, pk):
 @require_POST
 def lock_done(request, slug, pk):
     """Politique des petits pas: what is started becomes done, the rest is re-planned."""
-    collectivite, _profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, _profile, _abilities = roadmap_for(request, slug, need="steer")
     scenario = scenario_of(collectivite, pk)
     form = LockDoneForm(request.POST)
     if not form.is_valid():
@@ -209,7 +212,7 @@ def lock_done(request, slug, pk):
 
 @require_POST
 def make_current(request, slug, pk):
-    collectivite, _profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, _profile, _abilities = roadmap_for(request, slug, need="steer")
     scenario = scenario_of(collectivite, pk)
     actions.make_current(request.user, scenario)
     messages.success(request, _("Ce scénario est désormais le plan de référence."))
@@ -217,8 +220,27 @@ def make_current(request, slug, pk):
 
 
 @require_POST
+def adopt(request, slug, pk):
+    """The élus record the council's deliberation adopting this scenario."""
+    collectivite, _profile, _abilities = roadmap_for(request, slug, need="adopt")
+    scenario = scenario_of(collectivite, pk)
+    form = AdoptForm(request.POST)
+    if not form.is_valid():
+        return scenario_detail(request, slug, pk, adopt_form=form, status=400)
+    try:
+        actions.adopt_scenario(
+            request.user, scenario, form.cleaned_data["deliberation_ref"],
+            form.cleaned_data["adopted_on"],
+        )  # fmt: skip
+    except ActionError as error:
+        return _refused(request, slug, pk, error, adopt_form=form)
+    messages.success(request, _("Adoption enregistrée : ce scénario est le plan de référence."))
+    return redirect(scenario)
+
+
+@require_POST
 def delete(request, slug, pk):
-    collectivite, _profile, _abilities = roadmap_for(request, slug, change=True)
+    collectivite, _profile, _abilities = roadmap_for(request, slug, need="steer")
     scenario = scenario_of(collectivite, pk)
     actions.delete_scenario(request.user, scenario)
     messages.success(request, _("Scénario supprimé."))
