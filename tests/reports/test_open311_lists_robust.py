@@ -20,7 +20,7 @@ JURISDICTION = {"jurisdiction_id": "saint-amand-montrond"}
 
 def test_stored_control_characters_never_break_the_xml_nor_its_cache(client, rw):
     """A description stored with a vertical tab reads as a newline, built or cached."""
-    report = make_report(rw.lighting, description="Avant\x0baprès\x00 fin")
+    report = make_report(rw.lighting, description="Avant\x0baprès\x1b fin")
     handling.change_status(report, rw.world.agent_saint_amand, Status.ACKNOWLEDGED, text="Vu")
     Update.objects.filter(report=report).update(text="Pris\x0ben compte\x1b")
     for _attempt in ("built", "cached"):

@@ -109,7 +109,8 @@ def test_json_body_gets_a_format_error(client, rw, with_key):
 
 
 def test_control_characters_are_stripped_from_an_open311_request(client, rw):
-    """Word's line break becomes a newline; other control characters are dropped."""
+    """Word's line break becomes a newline; other control characters, NUL included, are
+    dropped from every parameter."""
     response = client.post(
         URL,
         {
@@ -117,8 +118,10 @@ def test_control_characters_are_stripped_from_an_open311_request(client, rw):
             "service_code": "saint-amand-montrond.eclairage",
             "lat": str(SAINT_AMAND[0]),
             "long": str(SAINT_AMAND[1]),
-            "description": "Ligne 1\x0bLigne 2\x07\tfin",
+            "jurisdiction_id": "saint-amand-montrond\x00",
+            "description": "Ligne 1\x0bLigne 2\x00\x07\tfin",
             "address_string": "2 rue\x1b de la Paix",
+            "first_name": "Camille\x00",
             "attribute[danger]": "oui",
         },
     )
@@ -126,6 +129,7 @@ def test_control_characters_are_stripped_from_an_open311_request(client, rw):
     report = Report.objects.get()
     assert report.description == "Ligne 1\nLigne 2\tfin"
     assert report.address == "2 rue de la Paix"
+    assert report.reporter_name == "Camille"
 
 
 def test_control_characters_are_stripped_from_the_web_form(client, rw):

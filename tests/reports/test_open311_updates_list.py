@@ -52,3 +52,20 @@ def test_public_status_change_is_listed_in_both_formats(client, rw):
 
     after = client.get("/open311/v2/requests.json", JURISDICTION).json()
     assert (after[0]["status"], after[0]["status_notes"]) == ("closed", "Ampoule changée.")
+
+
+def test_epci_update_is_listed_by_the_epci_and_by_the_commune(client, rw):
+    """The EPCI's public message on a report made in a commune is listed by both."""
+    from territoria.reports import handling
+
+    report = make_report(rw.waste, commune=rw.world.saint_amand.commune)
+    handling.change_status(
+        report, rw.world.agent_cc, "acknowledged", text="Équipe propreté prévenue."
+    )
+    for jurisdiction in ("cc-coeur-de-france", "saint-amand-montrond"):
+        data = client.get(
+            "/open311/v2/servicerequestupdates.json", {"jurisdiction_id": jurisdiction}
+        ).json()
+        assert [(u["service_request_id"], u["status"], u["description"]) for u in data] == [
+            (str(report.pk), "INVESTIGATING", "Équipe propreté prévenue.")
+        ]

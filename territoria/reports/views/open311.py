@@ -97,11 +97,13 @@ def _require_form_body(request):
 
 
 def _params(request):
-    """Query string and form body together; an empty value counts as absent."""
+    """Query string and form body together; an empty value counts as absent. Control
+    characters are dropped here, before any value reaches a query (PostgreSQL refuses
+    NUL) or a report."""
     merged = {}
     for source in (request.GET, request.POST):
         for key in source:
-            values = [v for v in source.getlist(key) if v.strip()]
+            values = [v for v in map(strip_controls, source.getlist(key)) if v.strip()]
             if values:
                 merged[key] = values
     return merged
