@@ -266,6 +266,8 @@ def solve_scenario(profile: Profile, projects: dict, first_year: int | None = No
             "score": row.score,
             "aid": [aids[row.slug][end] for end in (End.LOW, End.CENTRAL, End.HIGH)],
             "aid_range": aids[row.slug]["range"],
+            "missing": list(row.missing_outside),
+            "in_place": row.in_place,
             "aid_programmes": aids[row.slug]["programmes"],
         }
         for row in ranked

@@ -10,7 +10,7 @@ from territoria import tabular
 from territoria.roadmap import planning
 from territoria.roadmap.enums import End
 from territoria.roadmap.views.common import roadmap_for, scenario_of
-from territoria.roadmap.views.plan import plan_context
+from territoria.roadmap.views.plan import plan_context, with_story
 
 CSV_COLUMNS = [
     ("year", "annee"),
@@ -34,7 +34,7 @@ def scenario_pdf(request, slug, pk):
     collectivite, profile, _abilities = roadmap_for(request, slug)
     scenario = scenario_of(collectivite, pk)
     context = {End(end).value: plan_context(scenario, end) for end in End.values}
-    main = context[End.CENTRAL]
+    main = with_story(context[End.CENTRAL], collectivite)
     ranked = {r.slug: r for r in planning.recommendation(profile)}
     lines = [
         {"title": p["title"], "lines": ranked[p["slug"]].economics.lines}

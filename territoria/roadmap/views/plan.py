@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
 from territoria.charts import Series, line_chart
-from territoria.roadmap import actions
+from territoria.roadmap import actions, story
 from territoria.roadmap.enums import End
 from territoria.roadmap.forms import AdoptForm, DecisionForm, LockDoneForm
 from territoria.roadmap.models import Scenario
@@ -127,6 +127,10 @@ def plan_context(scenario: Scenario, end: str) -> dict:
     }
 
 
+def with_story(context: dict, collectivite) -> dict:
+    return context | {"story": story.tell(context, collectivite)}
+
+
 def _end(request) -> str:
     end = request.GET.get("fourchette", End.CENTRAL)
     return end if end in End.values else End.CENTRAL
@@ -148,7 +152,7 @@ def scenario_detail(
             "capex_override": project.capex_override, "opex_override": project.opex_override,
             "saving_override": project.saving_override, "override_note": project.override_note,
         }  # fmt: skip
-    context = plan_context(scenario, _end(request)) | {
+    context = with_story(plan_context(scenario, _end(request)), collectivite) | {
         "collectivite": collectivite,
         "profile": profile,
         "abilities": abilities,
