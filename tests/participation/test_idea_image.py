@@ -37,7 +37,9 @@ def _propose(client, world, data: bytes, name="photo.jpg"):
 
 def _status(client, url) -> int:
     response = client.get(url)
-    response.close()  # a served file is streamed: close it
+    if response.streaming:
+        # Read to the end, as a server would, so the file is closed.
+        b"".join(response.streaming_content)
     return response.status_code
 
 
