@@ -16,6 +16,7 @@ checks every part before it touches anything, then replaces the database in one
 transaction, swaps each folder's files by renames and writes the secret key.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -79,12 +80,16 @@ def stored_folders() -> dict[str, Path]:
     NOT_DATA, so a new storage is saved without being listed here; VAR_DIR stands for
     the rest of what the instance writes there (demo letters, mail files…).
     """
+    code = Path(settings.BASE_DIR).resolve()
     folders = {}
     for name in dir(settings):
         if name.isupper() and name.endswith(("_ROOT", "_DIR", "_FILE_PATH")):
             value = getattr(settings, name)
             if name not in NOT_DATA and isinstance(value, str | Path) and str(value):
-                folders[name] = Path(value).resolve()
+                path = Path(value).resolve()
+                # Files shipped with the code are never restored over it.
+                if not path.is_relative_to(code):
+                    folders[name] = path
     return dict(sorted(folders.items()))
 
 
@@ -180,7 +185,10 @@ def restore(path: Path, *, passphrase: str | None = None, using: str = "default"
     path = Path(path)
     var_dir = Path(settings.VAR_DIR).resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}restore-", dir=var_dir) as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}restore-", dir=var_dir) as tmp,
+        contextlib.ExitStack() as staging,
+    ):
         workdir = Path(tmp)
         manifest = _unpack(_decrypted(path, workdir, passphrase), workdir)
         _check_manifest(manifest, workdir, engine)
@@ -192,21 +200,27 @@ def restore(path: Path, *, passphrase: str | None = None, using: str = "default"
             _check_postgresql_dump(database)
         secret_key = _check_secret_key(workdir / SECRET_KEY_PART)
         folders = stored_folders()
-        staged = {
-            name: _unpack_folder(workdir / "files" / f"{name}.tar", workdir / "staged" / name)
-            for name in manifest["folders"]
-            if name in folders
-        }
+        staged = {}
+        for name in manifest["folders"]:
+            if name in folders:
+                # Staged inside the folder itself: the swap is then renames on one disk.
+                folders[name].mkdir(parents=True, exist_ok=True)
+                place = Path(
+                    staging.enter_context(
+                        tempfile.TemporaryDirectory(
+                            prefix=f"{WORK_PREFIX}restore-", dir=folders[name]
+                        )
+                    )
+                )
+                staged[name] = (place, _unpack_folder(workdir / "files" / f"{name}.tar", place))
 
         if engine == "sqlite":
             _restore_sqlite(connection, database)
         else:
             _restore_postgresql(connection, database)
-        for name, new in staged.items():
+        for name, (place, new) in staged.items():
             root = folders[name]
-            _swap_folder(
-                new, root, _skipped_inside(root, folders, connection), workdir / "previous" / name
-            )
+            _swap_folder(new, root, _skipped_inside(root, folders, connection), place / "previous")
         key_path = _write_secret_key(secret_key, var_dir)
     from django.contrib.contenttypes.models import ContentType
 
