@@ -69,3 +69,21 @@ def test_epci_update_is_listed_by_the_epci_and_by_the_commune(client, rw):
         assert [(u["service_request_id"], u["status"], u["description"]) for u in data] == [
             (str(report.pk), "INVESTIGATING", "Équipe propreté prévenue.")
         ]
+
+
+def test_a_message_keeps_the_status_the_report_had_when_it_was_written(client, rw):
+    """A message sent while in progress stays IN_PROGRESS after the report is closed."""
+    from territoria.reports import handling
+
+    report = make_report(rw.lighting)
+    agent = rw.world.agent_saint_amand
+    handling.change_status(report, agent, "new", text="Merci, nous regardons.")
+    handling.change_status(report, agent, "in_progress", public=False, text="Interne")
+    handling.change_status(report, agent, "in_progress", text="Pièce commandée.")
+    handling.change_status(report, agent, "resolved", text="Réparé.")
+    data = client.get("/open311/v2/servicerequestupdates.json", JURISDICTION).json()
+    assert [(u["status"], u["description"]) for u in data] == [
+        ("FIXED", "Réparé."),
+        ("IN_PROGRESS", "Pièce commandée."),
+        ("OPEN", "Merci, nous regardons."),
+    ]
