@@ -46,7 +46,11 @@ def demo(args) -> int:
     from django.conf import settings
 
     from territoria import demo as demo_content
+    from territoria.server import refused_port
 
+    # Before minutes of loading, not after.
+    if not args.no_serve and refused_port(args.host, args.port):
+        return 1
     _prepare_database()
     logins = demo_content.load()
     from territoria.accounts.demo import DEMO_PASSWORD

@@ -163,6 +163,19 @@ def port_taken(host: str, port: int) -> bool:
     return False
 
 
+def refused_port(host: str, port: int) -> bool:
+    """Says so in French when another program listens on the port."""
+    if not port_taken(host, port):
+        return False
+    print(
+        f"Le port {port} de {host} est déjà utilisé : arrêtez l'autre serveur ou "
+        "choisissez-en un autre (--port ou WEB_PORT).",
+        file=sys.stderr,
+        flush=True,
+    )
+    return True
+
+
 def _answers(host: str, port: int) -> bool:
     """Whether a worker answers HTTP: any status, as long as the application replied."""
     from django.conf import settings
@@ -221,13 +234,7 @@ def serve(
     port = port or int(os.environ.get("WEB_PORT") or 8000)
     workers = workers or default_workers()
     threads = threads or default_threads()
-    if port_taken(host, port):
-        print(
-            f"Le port {port} de {host} est déjà utilisé : arrêtez l'autre serveur ou "
-            "choisissez-en un autre (--port ou WEB_PORT).",
-            file=sys.stderr,
-            flush=True,
-        )
+    if refused_port(host, port):
         return 1
     env = production_environment()
     if not static_is_current():

@@ -81,9 +81,10 @@ def test_static_files_are_current_only_for_the_sources_they_were_collected_from(
     assert static_is_current() is False
 
 
-def test_serve_refuses_a_port_already_taken(tmp_path):
+@pytest.mark.parametrize("command", ["serve", "demo"], ids=["serve_case", "demo_case"])
+def test_serve_and_demo_refuse_a_port_already_taken(tmp_path, command):
     """A port another program listens on: a French message and exit 1, never a false
-    « écoute » line."""
+    « écoute » line; the demo says so before loading anything."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -94,7 +95,7 @@ def test_serve_refuses_a_port_already_taken(tmp_path):
         other.listen()
         port = other.getsockname()[1]
         result = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "territoria.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "territoria.cli", command, "--port", str(port)],
             cwd=ROOT,
             env=env | {"TERRITORIA_VAR_DIR": str(tmp_path)},
             capture_output=True,
@@ -108,3 +109,4 @@ def test_serve_refuses_a_port_already_taken(tmp_path):
         "choisissez-en un autre (--port ou WEB_PORT).\n"
     )
     assert "écoute" not in result.stdout
+    assert not (tmp_path / "territoria.sqlite3").exists()
