@@ -2,6 +2,7 @@
 ingests the demo's catalogues whole, served by the production server on 127.0.0.1:
 every dataset and file, with the titles, licences, periods and extents we publish."""
 
+import contextlib
 import json
 import os
 import socket
@@ -9,7 +10,9 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, RDF
@@ -69,18 +72,45 @@ def _wait_until_serving(process, url: str, log: Path) -> None:
                 pass
 
 
+@contextlib.contextmanager
+def demo_database():
+    """On the PostgreSQL run, a fresh database of its own beside the tests' one, dropped
+    afterwards (None: the demo's SQLite file in its var dir)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_udata_demo"
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def served(tmp_path_factory):
     """The demo, prepared as `territoria demo` does, served by the production server
     (without collecting static files: catalogues need none)."""
     harvester = _harvester()
-    var_dir = tmp_path_factory.mktemp("udata-demo")
+    with demo_database() as database_url:
+        yield from _serve_demo(tmp_path_factory.mktemp("udata-demo"), database_url, harvester)
+
+
+def _serve_demo(var_dir: Path, database_url: str | None, harvester: Path):
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND"}
     }
     env |= {"TERRITORIA_VAR_DIR": str(var_dir), "OPENDATA_CATALOG_PAGE_SIZE": str(PAGE_SIZE)}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     prepared = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "territoria.cli", "demo", "--no-serve"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
@@ -107,10 +137,10 @@ def base_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def harvested(base_url):
+def harvested(served):
     """{catalogue URL: what udata stored}, each catalogue harvested twice into an empty
     store: the instance's in Turtle and JSON-LD, each collectivité's in Turtle."""
-    url, harvester = base_url
+    url, harvester = served
     urls = [f"{url}/donnees/catalog.ttl", f"{url}/donnees/catalog.jsonld"]
     urls += [f"{url}/donnees/{slug}/catalog.ttl" for slug in SLUGS]
     run = subprocess.run(  # noqa: S603
@@ -171,10 +201,10 @@ def test_every_item_of_every_catalogue_is_harvested_done(harvested):
         assert sorted(d["identifier"] for d in catalogue["datasets"]) == sorted(expected)
 
 
-def test_the_twenty_demo_datasets_are_all_harvested(harvested, base_url):
+def test_the_twenty_demo_datasets_are_all_harvested(harvested, served):
     """The instance's 10 published demo datasets are harvested, and each again through
     its own collectivité's catalogue: 20 records in all."""
-    url = base_url[0]
+    url = served[0]
     instance = {d["identifier"] for d in harvested[f"{url}/donnees/catalog.ttl"]["datasets"]}
     towns = [
         d["identifier"]
@@ -202,11 +232,11 @@ def test_harvested_datasets_read_back_as_published(harvested):
             assert dataset["uri"].endswith(f"/jeux/{dataset['identifier'][9:]}/")
 
 
-def test_demo_periods_and_extents_reach_data_gouv(harvested, base_url):
+def test_demo_periods_and_extents_reach_data_gouv(harvested, served):
     """Agen's subsidies cover 2025 as declared; beach counts their days of measures;
     datasets without positions take their town's known extent."""
     datasets = {
-        d["title"]: d for d in harvested[f"{base_url[0]}/donnees/agen/catalog.ttl"]["datasets"]
+        d["title"]: d for d in harvested[f"{served[0]}/donnees/agen/catalog.ttl"]["datasets"]
     }
     subsidies = UPLOADS["agen"][0][2]
     assert datasets[subsidies["title"]]["temporal"] == [
@@ -216,13 +246,13 @@ def test_demo_periods_and_extents_reach_data_gouv(harvested, base_url):
     equipment = datasets["Équipements collectifs (démonstration)"]["spatial"]
     assert equipment is not None
     assert datasets["Projets de services intelligents"]["spatial"] == equipment
-    beach = harvested[f"{base_url[0]}/donnees/la-baule-escoublac/catalog.ttl"]["datasets"]
+    beach = harvested[f"{served[0]}/donnees/la-baule-escoublac/catalog.ttl"]["datasets"]
     counts = next(d for d in beach if d["title"].endswith("(comptages quotidiens)"))
     start, end = counts["temporal"]
     assert start < end
 
 
-def test_turtle_and_json_ld_harvest_alike(harvested, base_url):
+def test_turtle_and_json_ld_harvest_alike(harvested, served):
     """The instance catalogue in JSON-LD gives udata the same datasets as in Turtle."""
 
     def normalised(url):
@@ -231,6 +261,6 @@ def test_turtle_and_json_ld_harvest_alike(harvested, base_url):
             dataset["resources"] = sorted(dataset["resources"], key=lambda r: r["url"])
         return sorted(datasets, key=lambda d: d["identifier"])
 
-    url = base_url[0]
+    url = served[0]
     turtle = normalised(f"{url}/donnees/catalog.ttl")
     assert normalised(f"{url}/donnees/catalog.jsonld") == turtle
