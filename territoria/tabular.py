@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# First characters of a text `escape` may change (a formula start, or an apostrophe).
+ESCAPE_STARTS = frozenset("=+-@\t\r'")
 UTF8_BOM = "\ufeff"
 DELIMITER_NAMES = {
     ",": gettext_lazy("virgule"),
@@ -53,7 +55,7 @@ def escape(value: str) -> str:
     """A text cell a spreadsheet will show as text: a leading apostrophe before a
     formula start. Apostrophes already before a formula start get one more, so
     `unescape` gives back exactly what was written."""
-    if value and value[0] in "=+-@\t\r'" and _ESCAPABLE.match(value):
+    if value[:1] in ESCAPE_STARTS and _ESCAPABLE.match(value):
         return "'" + value
     return value
 
@@ -101,15 +103,25 @@ class Writer:
 
     def __init__(self, out, delimiter: str = ",", bom: bool = False):
         self.out, self.delimiter = out, delimiter
+        # Rows without an apostrophe-led cell quote exactly as the C csv module does.
+        self._plain = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
         if bom:
             out.write(UTF8_BOM)
 
+    def write_cells(self, cells: list[str]) -> None:
+        """A row of cells already made text (escaped where they are text)."""
+        for cell in cells:
+            if cell[:1] == "'":
+                self.out.write(row_line(cells, self.delimiter))
+                return
+        self._plain.writerow(cells)
+
     def writerow(self, values: Iterable) -> None:
-        self.out.write(row_line([cell_text(v) for v in values], self.delimiter))
+        self.write_cells([cell_text(v) for v in values])
 
     def writerows(self, rows: Iterable[Iterable]) -> None:
-        self.out.write("".join(row_line([cell_text(v) for v in row], self.delimiter)
-                               for row in rows))  # fmt: skip
+        for row in rows:
+            self.write_cells([cell_text(v) for v in row])
 
 
 def csv_response(filename: str, *, delimiter: str = ",", bom: bool = False, **kwargs):

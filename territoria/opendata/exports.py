@@ -8,6 +8,7 @@ field dicts (name, type) and rows an iterable of dicts keyed by field name.
 import datetime
 import decimal
 import hashlib
+import io
 import json
 import os
 import uuid
@@ -77,12 +78,15 @@ def text(value) -> str:
     return str(value)
 
 
-def csv_line(row: dict, names: list[str], texts: list[bool]) -> str:
-    """One CSV record of the row; text columns escaped against spreadsheet formulas."""
-    cells = [text(row.get(n)) for n in names]
-    return tabular.row_line(
-        [tabular.escape(c) if t else c for c, t in zip(cells, texts, strict=True)]
-    )
+def csv_cells(batch: list[dict], names: list[str], text_columns: list[int]) -> list[list]:
+    """The batch's CSV cells; text columns escaped against spreadsheet formulas."""
+    rows = [[text(row.get(n)) for n in names] for row in batch]
+    starts, escape = tabular.ESCAPE_STARTS, tabular.escape
+    for cells in rows:
+        for i in text_columns:
+            if cells[i][:1] in starts:
+                cells[i] = escape(cells[i])
+    return rows
 
 
 def _json_value(value):
@@ -162,9 +166,12 @@ def write_all(
         schema = arrow_schema(table.fields)
         writer = pq.ParquetWriter(tmp["parquet"], schema, compression="zstd")
     count = 0
-    texts = [kinds[n] in TEXT_TYPES for n in names]
+    text_columns = [i for i, n in enumerate(names) if kinds[n] in TEXT_TYPES]
+    buffer = io.StringIO()
+    csv_writer = tabular.Writer(buffer)
     if "csv" in sinks:
-        sinks["csv"].write(tabular.row_line(names).encode())
+        csv_writer.write_cells(names)
+        sinks["csv"].write(buffer.getvalue().encode())
     if "json" in sinks:
         sinks["json"].write(b"[")
     if "geojson" in sinks:
@@ -172,8 +179,11 @@ def write_all(
     try:
         for batch in batches(table.rows, batch_rows):
             if "csv" in sinks:
-                lines = [csv_line(row, names, texts) for row in batch]
-                sinks["csv"].write("".join(lines).encode())
+                buffer.seek(0)
+                buffer.truncate()
+                for cells in csv_cells(batch, names, text_columns):
+                    csv_writer.write_cells(cells)
+                sinks["csv"].write(buffer.getvalue().encode())
             if "json" in sinks:
                 parts = [
                     json.dumps({n: _json_value(row.get(n)) for n in names}, ensure_ascii=False)
