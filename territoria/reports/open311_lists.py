@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from territoria.reports.enums import OPEN311_STATUS, Publication
 from territoria.reports.open311 import JSON_TYPE, XML_TYPE, to_json, to_xml, w3c
-from territoria.reports.text import strip_controls
 from territoria.territories.enums import CollectiviteKind
 
 # Settings may name a shared cache "open311"; otherwise each process keeps its own,
@@ -167,13 +166,12 @@ def request_items(rows, tz) -> list[dict]:
     ) in rows:  # fmt: skip
         open311_status = OPEN311_STATUS[status]
         item = {"service_request_id": str(pk), "status": open311_status}
-        # Rows stored before submissions were cleaned read the same in JSON as in XML.
         if notes:
-            item["status_notes"] = strip_controls(notes)
+            item["status_notes"] = notes
         item["service_name"] = category
         item["service_code"] = f"{owner}.{code}"
         if description:
-            item["description"] = strip_controls(description)
+            item["description"] = description
         item["agency_responsible"] = f"{owner_name} — {service}" if service else owner_name
         item["requested_datetime"] = requested = when(created)
         if open311_status == "closed" and closed:
@@ -181,7 +179,7 @@ def request_items(rows, tz) -> list[dict]:
         else:
             item["updated_datetime"] = requested if updated == created else when(updated)
         if address:
-            item["address"] = strip_controls(address)
+            item["address"] = address
         item["lat"] = lat
         item["long"] = lon
         if photo_id:

@@ -19,7 +19,8 @@ JURISDICTION = {"jurisdiction_id": "saint-amand-montrond"}
 
 
 def test_stored_control_characters_never_break_the_xml_nor_its_cache(client, rw):
-    """A description stored with a vertical tab reads as a newline, built or cached."""
+    """A description stored with control characters: XML drops them (a vertical tab
+    becomes a newline), JSON escapes them, built or cached."""
     report = make_report(rw.lighting, description="Avant\x0baprès\x1b fin")
     handling.change_status(report, rw.world.agent_saint_amand, Status.ACKNOWLEDGED, text="Vu")
     Update.objects.filter(report=report).update(text="Pris\x0ben compte\x1b")
@@ -28,8 +29,10 @@ def test_stored_control_characters_never_break_the_xml_nor_its_cache(client, rw)
         assert response.status_code == 200
         root = ET.fromstring(response.content)
         assert root.find("request/description").text == "Avant\naprès fin"
-        listed = client.get("/open311/v2/requests.json", JURISDICTION).json()
-        assert listed[0]["description"] == "Avant\naprès fin"
+        # JSON can carry them: escaped, as stored.
+        listed = client.get("/open311/v2/requests.json", JURISDICTION)
+        assert b"Avant\\u000bapr" in listed.content
+        assert listed.json()[0]["description"] == "Avant\x0baprès\x1b fin"
         updates = client.get("/open311/v2/servicerequestupdates.xml", JURISDICTION)
         assert ET.fromstring(updates.content).find("request_update/description").text == (
             "Pris\nen compte"

@@ -488,7 +488,7 @@ def service_request_updates(request, fmt, params):
                 "service_request_id": str(report_id),
                 "status": OPEN311_UPDATE_STATUS[status_after or status_then or Status.NEW],
                 "updated_datetime": w3c(created, tz),
-                "description": strip_controls(text),
+                "description": text,
             }
         )
         for pk, report_id, status_after, status_then, created, text in updates
