@@ -16,7 +16,8 @@ SAINT_AMAND_NOTE = (
     "35 % d'économies sur les factures d'eau (le maire, Localtis, 19 décembre 2018) et "
     "environ 200 000 € économisés en 5 ans (France Bleu, 1er juillet 2019), soit environ "
     "40 000 € par an. Collecte des déchets : part communale supposée de 120 000 € par an. "
-    "Budget : 30 000 € par an consacrés au numérique (hypothèse de démonstration)."
+    "Budget : 30 000 € par an consacrés au numérique ; équipe : un projet lancé par an, "
+    "comme la ville l'a fait en commençant par l'eau (hypothèses de démonstration)."
 )
 SAINT_AMAND_PROFILE = {
     "place_kinds": ["town_centre", "rural"],
@@ -28,7 +29,7 @@ SAINT_AMAND_PROFILE = {
     "water_m3": Decimal("28000"),
     "waste_eur": Decimal("120000"),
     "yearly_budget_eur": Decimal("30000"),
-    "staff_capacity": 2,
+    "staff_capacity": 1,
     "weights": {
         "networks": 5, "environment": 5, "quality_of_life": 3, "economy": 3, "social": 2,
         "attractiveness": 2,
