@@ -8,6 +8,9 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from territoria import images
@@ -149,3 +152,27 @@ def test_a_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
     assert "endommagé ou incomplet" in _refusal(truncated_jpeg())
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+
+
+SAMPLES = {fmt: photo(fmt, (48, 32), gps=True) for fmt in ("JPEG", "PNG", "WEBP")}
+
+
+@hypothesis_settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    fmt=st.sampled_from(sorted(SAMPLES)),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
+    cut=st.integers(0, 10**6),
+)
+def test_a_corrupted_image_is_kept_clean_or_refused_never_a_crash(fmt, flips, cut):
+    """Bytes changed or cut anywhere: the image is either kept, re-encoded without its
+    metadata, or refused with a French message; never another error."""
+    data = bytearray(SAMPLES[fmt])
+    for position, value in flips:
+        data[position % len(data)] = value
+    data = bytes(data[: max(1, cut % (len(data) + 1))])
+    try:
+        cleaned = images.clean(data)
+    except images.ImageError as error:
+        assert error.message.startswith("L'image ")
+    else:
+        assert b"PhoneMaker" not in cleaned.read()
