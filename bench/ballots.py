@@ -302,7 +302,7 @@ def main() -> int:
         print(json.dumps(check_and_tally(args.voters)))
         return 0
 
-    from territoria.server import server_command
+    from territoria.server import server_command, wait_until_answering
 
     with tempfile.TemporaryDirectory(prefix="bench-ballots-") as folder:
         var_dir = Path(folder)
@@ -316,15 +316,8 @@ def main() -> int:
         log = (var_dir / "server.log").open("w")
         server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    Browser(port).request("GET", "/bench/ok")
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit("le serveur ne démarre pas") from None
-                    time.sleep(0.3)
+            if not wait_until_answering(server, "127.0.0.1", port):
+                raise SystemExit("le serveur ne démarre pas")
             floor_rps = floor(port, 2000, args.concurrency)
             results = {"statuses": [], "ballot_times": [], "replays": [], "doubles": []}
             lock = threading.Lock()

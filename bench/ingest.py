@@ -28,7 +28,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -47,6 +46,7 @@ from territoria.server import (  # noqa: E402
     DEFAULT_THREADS,
     default_workers,
     server_command,
+    wait_until_answering,
 )
 
 DEVICES = 20_000
@@ -167,15 +167,10 @@ def report_api(results, key, label, workers, threads, rate, refresh_s, readings)
     )
 
 
-def wait_port(port: int, timeout=60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing listens on {port}")
+def wait_port(port: int, process: subprocess.Popen) -> None:
+    """Until the server answers on 127.0.0.1, however long a loaded machine takes."""
+    if not wait_until_answering(process, "127.0.0.1", port):
+        raise SystemExit(f"the server on {port} stopped before answering")
 
 
 def start_server(var_dir, database_url, workers, threads) -> tuple[subprocess.Popen, int]:
@@ -185,7 +180,7 @@ def start_server(var_dir, database_url, workers, threads) -> tuple[subprocess.Po
         cwd=ROOT, env=env_for(var_dir, database_url), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    wait_port(port)
+    wait_port(port, process)
     return process, port
 
 
@@ -396,7 +391,7 @@ def run_influxdb(args, results: dict) -> None:
             start_new_session=True,
         )  # fmt: skip
         try:
-            wait_port(port)
+            wait_port(port, process)
             connection = http.client.HTTPConnection("127.0.0.1", port)
             connection.request("POST", "/query?q=CREATE%20DATABASE%20bench")
             connection.getresponse().read()

@@ -196,7 +196,7 @@ def main() -> int:
         print(json.dumps(prepare()))
         return 0
 
-    from territoria.server import server_command
+    from territoria.server import server_command, wait_until_answering
 
     with tempfile.TemporaryDirectory(prefix="bench-open311-") as folder:
         var_dir = Path(folder)
@@ -221,15 +221,8 @@ def main() -> int:
         log = (var_dir / "server.log").open("w")
         server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    fetch(base + "/bench/ok")
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit("le serveur ne démarre pas") from None
-                    time.sleep(0.3)
+            if not wait_until_answering(server, "127.0.0.1", port):
+                raise SystemExit("le serveur ne démarre pas")
             now = datetime.now().astimezone()
             start = now.replace(microsecond=0) - __import__("datetime").timedelta(days=30)
             end = f"end_date={now.replace(microsecond=0).isoformat().replace('+', '%2B')}"

@@ -176,21 +176,11 @@ def refused_port(host: str, port: int) -> bool:
     return True
 
 
-def _answers(host: str, port: int) -> bool:
+def _answers(host: str, port: int, headers: dict[str, str]) -> bool:
     """Whether a worker answers HTTP: any status, as long as the application replied."""
-    from django.conf import settings
-
-    names = [name for name in settings.ALLOWED_HOSTS if "*" not in name]
     connection = http.client.HTTPConnection(host, port, timeout=60)
     try:
-        connection.request(
-            "HEAD",
-            "/",
-            headers={
-                "Host": names[0].lstrip(".") if names else host,
-                "X-Forwarded-Proto": "https" if settings.HTTPS else "http",
-            },
-        )
+        connection.request("HEAD", "/", headers=headers)
         connection.getresponse().read()
     except (OSError, http.client.HTTPException):
         return False
@@ -199,19 +189,35 @@ def _answers(host: str, port: int) -> bool:
     return True
 
 
+def wait_until_answering(
+    server: subprocess.Popen, host: str, port: int, headers: dict[str, str] | None = None
+) -> bool:
+    """Wait, however long a loaded machine takes, until the server answers HTTP on
+    host:port; False if it stops first."""
+    probe = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    while server.poll() is None:
+        if _answers(probe, port, headers or {"Host": probe}):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def announce_when_listening(
     server: subprocess.Popen, host: str, port: int, on_ready: Callable[[], None] | None = None
 ) -> None:
-    """Print LISTENING once a worker answers, then call on_ready; gives up if the server
-    stops first."""
-    probe = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
-    while server.poll() is None:
-        if _answers(probe, port):
-            print(f"Territoria écoute sur http://{host}:{port}", flush=True)
-            if on_ready:
-                on_ready()
-            return
-        time.sleep(0.1)
+    """Print « Territoria écoute sur … » once a worker answers, then call on_ready."""
+    from django.conf import settings
+
+    # A host the settings allow, so the probe leaves no "Invalid HTTP_HOST" in the logs.
+    names = [name.lstrip(".") for name in settings.ALLOWED_HOSTS if "*" not in name]
+    headers = {
+        "Host": names[0] if names else host,
+        "X-Forwarded-Proto": "https" if settings.HTTPS else "http",
+    }
+    if wait_until_answering(server, host, port, headers):
+        print(f"Territoria écoute sur http://{host}:{port}", flush=True)
+        if on_ready:
+            on_ready()
 
 
 def serve(

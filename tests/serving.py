@@ -3,7 +3,6 @@ line (« Territoria écoute sur … »), never by a deadline a loaded machine ca
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -12,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from territoria.server import wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTENING = "Territoria écoute sur "
@@ -72,13 +73,6 @@ def territoria(args: list[str], env: dict[str, str], log_path: Path) -> Iterator
 
 
 def wait_for_port(process: subprocess.Popen, port: int) -> None:
-    """For a server started without `territoria`: wait until 127.0.0.1:port accepts."""
-    started = time.monotonic()
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() - started > HANG_SECONDS:
-                pytest.fail(f"the server on port {port} did not start")
-            time.sleep(0.2)
+    """For a server started without `territoria`: wait until it answers on 127.0.0.1."""
+    if not wait_until_answering(process, "127.0.0.1", port):
+        pytest.fail(f"the server on port {port} stopped before answering")
