@@ -2,6 +2,11 @@
 JavaScript. Colours are SVG presentation attributes (allowed by our CSP), text is
 escaped, and each chart names itself for screen readers; pages show the numbers in a
 table beside it.
+
+On a phone the chart is scaled down to half its size, so territoria.css enlarges its
+text in the chart's own units (`.chart-tick-*`, `.chart-minor`): the layout leaves
+room for text of PHONE_FONT units (the legend wraps for it, the top margin holds the
+y ticks written above their lines).
 """
 
 import math
@@ -13,7 +18,10 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#1f5fa8", "#c2410c", "#15803d", "#7c3aed", "#b91c1c", "#0f766e"]
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 16, 40, 40
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM = 64, 16, 40
+PHONE_FONT = 28  # the text size territoria.css sets under 600 px, in the chart's units
+ROW = 32  # height of a legend row
+CHAR = 16  # width of a character at PHONE_FONT, wide enough on a desktop too
 _ids = count(1)
 
 
@@ -77,7 +85,7 @@ def _frame(title: str, y_label: str, x_label: str, width: int, height: int, body
         title=title,
     )
     axis_titles = format_html(
-        '<text x="4" y="14" fill="#333">{y}</text>'
+        '<text class="chart-axis" x="4" y="24" fill="#333">{y}</text>'
         '<text x="{xx}" y="{xy}" text-anchor="end" fill="#333">{x}</text>',
         y=y_label,
         x=x_label,
@@ -94,26 +102,49 @@ def _y_axis(ticks, y_of, width) -> list[str]:
         parts.append(
             f'<line x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#ddd" stroke-width="1"/>'
-            f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
-            f'fill="#333">{escape(number(tick))}</text>'
+            f'<text class="chart-tick-y" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" '
+            f'text-anchor="end" fill="#333">{escape(number(tick))}</text>'
         )
     return parts
 
 
-def _legend(series: list[Series], width: int) -> list[str]:
-    parts, x = [], MARGIN_LEFT
-    for index, one in enumerate(series):
+def _legend_places(series: list[Series], y_label: str, width: int) -> list[tuple[int, int]]:
+    """(x, baseline) of each legend entry: after the y axis title, in rows that wrap
+    before the right edge."""
+    places, x, y = [], 4 + CHAR * len(y_label) + 24, 24
+    for one in series:
+        size = 30 + CHAR * len(one.label)
+        if x + size > width - MARGIN_RIGHT and x > MARGIN_LEFT:
+            x, y = MARGIN_LEFT, y + ROW
+        places.append((x, y))
+        x += size + 24
+    return places
+
+
+def _top(places: list[tuple[int, int]]) -> int:
+    """The plot's top: below the last legend row, with a row for the highest y tick."""
+    return max([24, *(y for _, y in places)]) + 8 + PHONE_FONT
+
+
+def _legend(series: list[Series], places: list[tuple[int, int]]) -> list[str]:
+    parts = []
+    for index, (one, (x, y)) in enumerate(zip(series, places, strict=True)):
         colour = PALETTE[index % len(PALETTE)]
         dash = ' stroke-dasharray="6 4"' if one.dashed else ""
         parts.append(
-            f'<line x1="{x}" x2="{x + 18}" y1="28" y2="28" stroke="{colour}" '
-            f'stroke-width="3"{dash}/>'
-            f'<text x="{x + 22}" y="32" fill="#333">{escape(one.label)}</text>'
+            f'<line x1="{x}" x2="{x + 22}" y1="{y - 6}" y2="{y - 6}" stroke="{colour}" '
+            f'stroke-width="4"{dash}/>'
+            f'<text x="{x + 30}" y="{y}" fill="#333">{escape(one.label)}</text>'
         )
-        x += 40 + 7 * len(one.label)
-        if x > width - 80:
-            break
     return parts
+
+
+def _x_tick(x: float, y: float, text: str, minor: bool) -> str:
+    kind = "chart-tick-x chart-minor" if minor else "chart-tick-x"
+    return (
+        f'<text class="{kind}" x="{x:.1f}" y="{y}" text-anchor="middle" '
+        f'fill="#333">{escape(text)}</text>'
+    )
 
 
 def line_chart(
@@ -124,29 +155,29 @@ def line_chart(
     points = [p for one in series for p in one.points]
     if not points:
         return _frame(title, y_label, x_label, width, height, [])
+    places = _legend_places(series, y_label, width)
+    top = _top(places)
+    height += top - 40  # the plot keeps its height whatever the legend takes
     xs = [_x_value(x) for x, _ in points]
     ys = [float(y) for _, y in points]
     x_min, x_max = min(xs), max(xs)
     ticks = nice_ticks(min(0.0, min(ys)), max(0.0, max(ys)))
     y_min, y_max = ticks[0], ticks[-1]
     plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
+    plot_h = height - top - MARGIN_BOTTOM
 
     def x_of(x):
         span = (x_max - x_min) or 1
         return MARGIN_LEFT + (_x_value(x) - x_min) / span * plot_w
 
     def y_of(y):
-        return MARGIN_TOP + plot_h - (float(y) - y_min) / ((y_max - y_min) or 1) * plot_h
+        return top + plot_h - (float(y) - y_min) / ((y_max - y_min) or 1) * plot_h
 
     body = _y_axis(ticks, y_of, width)
     distinct = sorted({x for x, _ in points}, key=_x_value)
     step = max(1, math.ceil(len(distinct) / 8))
-    for x in distinct[::step]:
-        body.append(
-            f'<text x="{x_of(x):.1f}" y="{height - MARGIN_BOTTOM + 16}" text-anchor="middle" '
-            f'fill="#333">{escape(_x_label(x))}</text>'
-        )
+    for position, x in enumerate(distinct[::step]):
+        body.append(_x_tick(x_of(x), height - MARGIN_BOTTOM + 16, _x_label(x), position % 2 == 1))
     for index, one in enumerate(series):
         if not one.points:
             continue
@@ -156,7 +187,7 @@ def line_chart(
         body.append(
             f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>'
         )
-    body += _legend(series, width)
+    body += _legend(series, places)
     return _frame(title, y_label, x_label, width, height, body)
 
 
@@ -176,13 +207,17 @@ def bar_chart(
     values = [float(v) for one in series for _, v in one.points]
     if not categories:
         return _frame(title, y_label, x_label, width, height, [])
+    named = series if len(series) > 1 or series[0].label else []
+    places = _legend_places(named, y_label, width)
+    top = _top(places)
+    height += top - 40  # the plot keeps its height whatever the legend takes
     ticks = nice_ticks(min(0.0, min(values)), max(0.0, max(values)))
     y_min, y_max = ticks[0], ticks[-1]
     plot_w = width - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = height - MARGIN_TOP - MARGIN_BOTTOM
+    plot_h = height - top - MARGIN_BOTTOM
 
     def y_of(y):
-        return MARGIN_TOP + plot_h - (float(y) - y_min) / ((y_max - y_min) or 1) * plot_h
+        return top + plot_h - (float(y) - y_min) / ((y_max - y_min) or 1) * plot_h
 
     body = _y_axis(ticks, y_of, width)
     slot = plot_w / len(categories)
@@ -194,17 +229,14 @@ def bar_chart(
             value = dict(one.points).get(category)
             if value is None:
                 continue
-            top, zero = y_of(max(float(value), 0)), y_of(min(float(value), 0))
+            high, zero = y_of(max(float(value), 0)), y_of(min(float(value), 0))
             body.append(
-                f'<rect x="{left + index * bar_w:.1f}" y="{top:.1f}" width="{bar_w:.1f}" '
-                f'height="{max(zero - top, 0.5):.1f}" fill="{PALETTE[index % len(PALETTE)]}">'
+                f'<rect x="{left + index * bar_w:.1f}" y="{high:.1f}" width="{bar_w:.1f}" '
+                f'height="{max(zero - high, 0.5):.1f}" fill="{PALETTE[index % len(PALETTE)]}">'
                 f"<title>{escape(category)} : {escape(number(float(value)))}</title></rect>"
             )
         if position % label_step == 0:
-            body.append(
-                f'<text x="{left + slot * 0.4:.1f}" y="{height - MARGIN_BOTTOM + 16}" '
-                f'text-anchor="middle" fill="#333">{escape(category)}</text>'
-            )
-    if len(series) > 1 or series[0].label:
-        body += _legend(series, width)
+            minor = (position // label_step) % 2 == 1
+            body.append(_x_tick(left + slot * 0.4, height - MARGIN_BOTTOM + 16, category, minor))
+    body += _legend(named, places)
     return _frame(title, y_label, x_label, width, height, body)

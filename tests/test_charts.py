@@ -64,3 +64,35 @@ def test_ticks_are_round_and_cover_the_range():
     """Axis ticks are round numbers covering every value."""
     assert nice_ticks(0, 87) == [0, 20, 40, 60, 80, 100]
     assert number(1234567.0) == "1\u202f234\u202f567" and number(2.5) == "2,5"
+
+
+def test_every_bar_stands_on_the_zero_line():
+    """Bars of any height start from the zero line, whatever their order."""
+    root = ET.fromstring(str(bar_chart([("A", 30), ("B", 10), ("C", 20)], title="t", y_label="u")))
+    bottoms = {
+        round(float(r.get("y")) + float(r.get("height")), 1) for r in root.iter(f"{SVG}rect")
+    }
+    assert len(bottoms) == 1
+
+
+def test_phones_get_every_other_x_label_and_a_legend_that_wraps():
+    """Every other x label is marked minor (phones hide it); legend entries wrap into
+    rows inside the chart, above the plot, with room for the phone's larger text."""
+    from territoria.charts import CHAR, PHONE_FONT
+
+    series = [Series(f"Secteur numéro {i} du réseau", [(i, i), (i + 1, i)]) for i in range(5)]
+    root = ET.fromstring(str(line_chart(series, title="t", y_label="m³/h")))
+    ticks = [t for t in root.iter(f"{SVG}text") if "chart-tick-x" in (t.get("class") or "")]
+    assert ["chart-minor" in t.get("class") for t in ticks] == [
+        i % 2 == 1 for i in range(len(ticks))
+    ]
+    width = float(root.get("viewBox").split()[2])
+    legend = [t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("Secteur")]
+    assert len(legend) == 5
+    for text in legend:
+        assert float(text.get("x")) + CHAR * len(text.text) <= width
+    grid_top = min(
+        float(line.get("y1")) for line in root.iter(f"{SVG}line") if line.get("stroke") == "#ddd"
+    )
+    assert max(float(t.get("y")) for t in legend) + PHONE_FONT <= grid_top
+    assert len({t.get("y") for t in legend}) > 1

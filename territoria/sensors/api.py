@@ -467,6 +467,16 @@ class CountPointOut(Schema):
     count: float
 
 
+class CrowdOut(Schema):
+    level: str = Field(description="calm (< 50 % de la capacité), busy (< 85 %) ou saturated.")
+    label: str = Field(description="Le niveau en français : calme, fréquentée, saturée.")
+    present: int = Field(
+        description="Personnes présentes estimées (passages des 2 dernières heures)."
+    )
+    capacity: int
+    share: float = Field(description="Part de la capacité, de 0 à 1 (ou plus).")
+
+
 class PublicSiteOut(Schema):
     site: str
     collectivite: str
@@ -474,6 +484,9 @@ class PublicSiteOut(Schema):
     today_total: float = Field(description="Passages comptés depuis minuit.")
     last_hour: float = Field(description="Passages de la dernière heure complète ou en cours.")
     hours: list[CountPointOut]
+    crowd: CrowdOut | None = Field(
+        None, description="Niveau de fréquentation, si le site a une capacité."
+    )
 
 
 @router.get(

@@ -221,7 +221,7 @@ def _la_baule(collectivite, rng, now) -> None:
     fleet = _fleet(collectivite)
     beach = Site.objects.create(
         collectivite=collectivite, name="Plage Benoît", kind=SiteKind.BEACH, is_public=True,
-        latitude=47.2806, longitude=-2.3949,
+        latitude=47.2806, longitude=-2.3949, capacity=4000,
     )  # fmt: skip
     counters = _devices(
         fleet, beach, DeviceKind.PEOPLE_COUNTER,

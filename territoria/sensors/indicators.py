@@ -9,6 +9,7 @@ from statistics import median
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 import numpy as np
 
@@ -141,8 +142,45 @@ def bins(devices: list[Device], now=None) -> list[dict]:
     return result
 
 
+# Maximum stay when a car park sets none: 2 h, the usual limit of a blue zone (each
+# town sets its own by decree); the agent changes it on the site.
+DEFAULT_MAX_STAY_MINUTES = 120
+
+
+def stays(device_ids, ts, occupied) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The occupied stretches of spot sensors, from their readings sorted by device then
+    time: (device, start, end) arrays of the stays that ended (a stay still going, or
+    already going at the first reading, has no known duration and is left out)."""
+    device_ids, ts = np.asarray(device_ids), np.asarray(ts)
+    busy = np.asarray(occupied) >= 1
+    if not len(ts):
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, empty
+    first = np.r_[True, device_ids[1:] != device_ids[:-1]]
+    starts = np.flatnonzero(busy & ~first & ~np.r_[False, busy[:-1]])
+    # The stay ends at the next reading of the same device that sees the place free.
+    free = np.flatnonzero(~busy)
+    after = np.searchsorted(free, starts)
+    ends = np.full(len(starts), -1)
+    inside = after < len(free)
+    ends[inside] = free[after[inside]]
+    ended = (ends >= 0) & (device_ids[np.maximum(ends, 0)] == device_ids[starts])
+    starts, ends = starts[ended], ends[ended]
+    return device_ids[starts], ts[starts], ts[ends]
+
+
+def _stay_figures(durations: np.ndarray, max_stay: int) -> dict:
+    return {
+        "count": int(len(durations)),
+        "median_minutes": float(np.median(durations)) / 60 if len(durations) else None,
+        "overstay_share": float(np.mean(durations > max_stay)) if len(durations) else None,
+    }
+
+
 def parking(site, devices: list[Device], now=None) -> dict:
-    """Occupancy now (occupied / capacity) and turnover today (arrivals per place)."""
+    """Occupancy now (occupied / capacity), turnover today (arrivals per place) and,
+    for spot sensors, the median stay and the share of stays longer than the site's
+    maximum, today and over 7 days."""
     now = now or timezone.now()
     tz = _tz()
     midnight = datetime.datetime.combine(now.astimezone(tz).date(), datetime.time(), tzinfo=tz)
@@ -150,26 +188,83 @@ def parking(site, devices: list[Device], now=None) -> dict:
     counters = [d for d in devices if d.kind == DeviceKind.CAR_PARK]
     occupied = sum(d.last_value or 0 for d in spots + counters)
     capacity = site.capacity or len(spots) or None
-    arrivals = 0
+    max_stay = site.max_stay_minutes or DEFAULT_MAX_STAY_MINUTES
+    figures = {"today": None, "week": None, "turnover": None}
     if spots:
         rows = _rows(
             "SELECT device_id, ts, value FROM sensors_reading WHERE ts >= %s AND quantity = %s "  # noqa: S608
             f"AND device_id IN ({_marks(spots)}) ORDER BY device_id, ts",
-            [int(midnight.timestamp()), Quantity.OCCUPIED, *[d.pk for d in spots]],
+            [int(now.timestamp()) - 7 * DAY, Quantity.OCCUPIED, *[d.pk for d in spots]],
         )
-        previous = {}
-        for device, _ts, value in rows:
-            if value >= 1 and previous.get(device, 0) < 1:
-                arrivals += 1
-            previous[device] = value
+        columns = np.array(rows, dtype=float).reshape(-1, 3).T
+        device_ids, ts, values = (
+            columns[0].astype(np.int64),
+            columns[1].astype(np.int64),
+            columns[2],
+        )
+        _device, start, end = stays(device_ids, ts, values)
+        today = end >= midnight.timestamp()
+        figures["week"] = _stay_figures(end - start, max_stay * 60)
+        figures["today"] = _stay_figures((end - start)[today], max_stay * 60)
+        busy = values >= 1
+        arrived = busy & np.r_[True, (device_ids[1:] != device_ids[:-1]) | ~busy[:-1]]
+        figures["turnover"] = int(np.sum(arrived & (ts >= midnight.timestamp()))) / len(spots)
     return {
         "occupied": occupied,
         "capacity": capacity,
         "occupancy": occupied / capacity if capacity else None,
-        "turnover": arrivals / len(spots) if spots else None,
+        "turnover": figures["turnover"],
+        "max_stay_minutes": max_stay,
+        "stays_today": figures["today"],
+        "stays_week": figures["week"],
+        "stays": [figures["today"], figures["week"]],
         "hours": hourly_totals(
             [d.pk for d in spots + counters], Quantity.OCCUPIED, 24, now, mean=True
         ),
+    }
+
+
+# How full a people-counting site is, as a share of its capacity: hypotheses an agent
+# may change here; people present are taken as the passages of the last 2 hours (the
+# counters count entries, a visit is assumed to last about 2 hours).
+PRESENCE_HOURS = 2
+CALM_BELOW = 0.5
+SATURATED_FROM = 0.85
+CROWD_LABELS = {
+    "calm": _lazy("calme"),
+    "busy": _lazy("fréquentée"),
+    "saturated": _lazy("saturée"),
+}
+
+
+def _present(hours: list[tuple], now) -> float:
+    """People taken as present: the passages of the last PRESENCE_HOURS hours."""
+    since = (int(now.timestamp()) // HOUR - PRESENCE_HOURS + 1) * HOUR
+    return sum(v for h, v in hours if h.timestamp() >= since)
+
+
+def crowd(site, counter_ids: list[int], now=None) -> dict | None:
+    """The crowd level of a site with a capacity, from its people counters."""
+    now = now or timezone.now()
+    if not site.capacity or not counter_ids:
+        return None
+    hours = hourly_totals(counter_ids, Quantity.PEOPLE_COUNT, PRESENCE_HOURS - 1, now)
+    return crowd_level(_present(hours, now), site.capacity)
+
+
+def crowd_level(present: float, capacity: int | None) -> dict | None:
+    """« calme » under 50 % of the capacity, « fréquentée » up to 85 %, « saturée »
+    beyond; None for a site without a capacity."""
+    if not capacity:
+        return None
+    share = present / capacity
+    level = "calm" if share < CALM_BELOW else "busy" if share < SATURATED_FROM else "saturated"
+    return {
+        "level": level,
+        "label": str(CROWD_LABELS[level]),
+        "present": round(present),
+        "capacity": capacity,
+        "share": share,
     }
 
 
@@ -188,6 +283,7 @@ def public_counts(site, now=None) -> dict:
         "today_total": sum(v for _, v in today),
         "last_hour": today[-1][1] if today else 0.0,
         "hours": [{"hour": h, "count": v} for h, v in today],
+        "crowd": crowd_level(_present(today, now), site.capacity),
     }
 
 

@@ -71,7 +71,19 @@ class Site(TenantModel):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     capacity = models.PositiveIntegerField(
-        _("capacité"), null=True, blank=True, help_text=_("Nombre de places d'un parking.")
+        _("capacité"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nombre de places d'un parking ; personnes accueillies à la fois sur une plage "
+            "ou un lieu à compteurs de passages."
+        ),
+    )
+    max_stay_minutes = models.PositiveIntegerField(
+        _("durée maximale de stationnement (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour 120 minutes (zone bleue courante)."),
     )
     is_public = models.BooleanField(
         _("page publique en temps réel"),

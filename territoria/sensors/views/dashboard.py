@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territoria.charts import Series, bar_chart, line_chart
+from territoria.names import de, natural_key
 from territoria.sensors import indicators, links, units
 from territoria.sensors.enums import AlertStatus, DeviceKind, Quantity, SiteKind
 from territoria.sensors.models import MAIN_QUANTITY, Alert, Device, Site
@@ -42,18 +43,23 @@ def dashboard(request, slug):
     """Indicators of one collectivité: water, bins, parking, counts, energy, alerts."""
     collectivite = collectivite_for(request, slug, "view_private")
     now = timezone.now()
-    devices = list(Device.objects.of(collectivite).select_related("site", "fleet"))
+    devices = sorted(
+        Device.objects.of(collectivite).select_related("site", "fleet"),
+        key=lambda d: natural_key(d.name),
+    )
+    sites = sorted(Site.objects.of(collectivite), key=lambda s: natural_key(s.name))
     by_kind: dict = {}
     for device in devices:
         by_kind.setdefault(device.kind, []).append(device)
     context = {
         "collectivite": collectivite,
+        "of_collectivite": de(collectivite.name),
         "device_count": len(devices),
         "silent": [d for d in devices if d.is_silent(now)],
         "alerts": list(
             Alert.objects.of(collectivite).active().select_related("device", "site")[:10]
         ),
-        "sites": Site.objects.of(collectivite),
+        "sites": sites,
         "sections": [],
     }
     water = [d.pk for d in by_kind.get(DeviceKind.WATER_METER, [])]
@@ -107,6 +113,15 @@ def dashboard(request, slug):
                 y_label=_("passages"),
             ),
             "today": sum(v for h, v in hours if h.date() == timezone.localdate()),
+            "sites": [
+                {"site": site, "crowd": level}
+                for site in sites
+                if (
+                    level := indicators.crowd(
+                        site, [d.pk for d in counters if d.site_id == site.pk], now
+                    )
+                )
+            ],
         }
     meters = by_kind.get(DeviceKind.ENERGY_METER, [])
     if meters:
@@ -165,7 +180,7 @@ def device_geojson(request, slug):
 def site_detail(request, slug, pk):
     collectivite, site = scoped(request, slug, Site, pk)
     now = timezone.now()
-    devices = list(site.devices.all())
+    devices = sorted(site.devices.all(), key=lambda d: natural_key(d.name))
     charts = []
     for quantity in sorted({MAIN_QUANTITY[d.kind] for d in devices}):
         ids = [d.pk for d in devices if MAIN_QUANTITY[d.kind] == quantity]
@@ -281,5 +296,14 @@ def public_site(request, slug, pk):
         y_label=_("passages"),
     )
     return render(
-        request, "sensors/public_site.html", {"site": site, "counts": counts, "chart": chart}
+        request,
+        "sensors/public_site.html",
+        {
+            "site": site,
+            "counts": counts,
+            "chart": chart,
+            "presence_hours": indicators.PRESENCE_HOURS,
+            "calm_below": round(indicators.CALM_BELOW * 100),
+            "saturated_from": round(indicators.SATURATED_FROM * 100),
+        },
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
+from territoria.names import natural_key
 from territoria.sensors import actions
 from territoria.sensors.forms import CsvUploadForm, FleetForm
 from territoria.sensors.ingest import BatchRejected
@@ -56,7 +57,7 @@ def _fleet_context(request, collectivite, fleet) -> dict:
         "collectivite": collectivite,
         "fleet": fleet,
         "can": fleet.get_abilities(request.user),
-        "devices": fleet.devices.select_related("site"),
+        "devices": sorted(fleet.devices.select_related("site"), key=lambda d: natural_key(d.name)),
         "urls": {
             "native": f"{api}/releves",
             "csv": f"{api}/releves/csv",

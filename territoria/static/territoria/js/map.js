@@ -5,6 +5,9 @@
 // A picker (data-territoria-map-pick) fills the inputs named by data-lat-input and
 // data-lon-input on click; a button [data-territoria-locate="<map id>"] uses the
 // device's position. Everything the map shows is also available without it.
+// Device states (ok, warn, alert) get a shape and a glyph as well as a colour, the same
+// as the legend's (.map-symbol-*); a cluster wears its worst state and alerts stay
+// out of clusters, above them.
 (() => {
   const COLOURS = {
     ok: "#15803d",
@@ -13,6 +16,30 @@
     closed: "#6b7280",
     new: "#1f5fa8",
   };
+  const SYMBOLS = { ok: "✓", warn: "?", alert: "!" };
+  const RANK = { ok: 0, warn: 1, alert: 2 };
+  const ALERT_PANE = "territoria-alerts";
+
+  const symbolIcon = (state, text, extra = "") =>
+    L.divIcon({
+      className: `map-symbol map-symbol-${state}${extra}`,
+      html: String(text),
+      iconSize: [24, 24],
+      iconAnchor: [12, 12],
+      popupAnchor: [0, -12],
+    });
+
+  function clusterIcon(cluster) {
+    const states = cluster.getAllChildMarkers().map((marker) => marker.options.state);
+    const known = states.filter((state) => state in RANK);
+    if (!known.length) return L.MarkerClusterGroup.prototype._defaultIconCreateFunction(cluster);
+    const worst = known.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
+    return L.divIcon({
+      className: `map-symbol map-symbol-cluster map-symbol-${worst}`,
+      html: String(cluster.getChildCount()),
+      iconSize: [34, 34],
+    });
+  }
 
   function tiles(map) {
     const meta = document.querySelector('meta[name="territoria-map-tiles"]');
@@ -39,14 +66,24 @@
 
   function layerFor(geojson) {
     return L.geoJSON(geojson, {
-      pointToLayer: (feature, latlng) =>
-        L.circleMarker(latlng, {
+      pointToLayer: (feature, latlng) => {
+        const { state, title } = feature.properties || {};
+        if (state in SYMBOLS) {
+          return L.marker(latlng, {
+            icon: symbolIcon(state, SYMBOLS[state]),
+            title: title || "",
+            state,
+            pane: state === "alert" ? ALERT_PANE : "markerPane",
+          });
+        }
+        return L.circleMarker(latlng, {
           radius: 7,
           weight: 2,
           color: "#fff",
           fillOpacity: 0.9,
-          fillColor: COLOURS[(feature.properties || {}).state] || COLOURS.new,
-        }),
+          fillColor: COLOURS[state] || COLOURS.new,
+        });
+      },
       onEachFeature: (feature, layer) => layer.bindPopup(popup(feature.properties || {})),
     });
   }
@@ -57,16 +94,24 @@
   }
 
   function showPoints(element, map) {
-    const group = element.hasAttribute("data-cluster")
-      ? L.markerClusterGroup({ chunkedLoading: true })
+    const clustered = element.hasAttribute("data-cluster");
+    const group = clustered
+      ? L.markerClusterGroup({ chunkedLoading: true, iconCreateFunction: clusterIcon })
       : L.featureGroup();
     group.addTo(map);
+    map.createPane(ALERT_PANE).style.zIndex = 650;
+    const above = L.featureGroup().addTo(map);
     let fitted = element.hasAttribute("data-center");
     const draw = (geojson) => {
       group.clearLayers();
-      layerFor(geojson).eachLayer((layer) => group.addLayer(layer));
-      if (!fitted && group.getLayers().length) {
-        map.fitBounds(group.getBounds(), { maxZoom: 16, padding: [20, 20] });
+      above.clearLayers();
+      layerFor(geojson).eachLayer((layer) =>
+        (clustered && layer.options.state === "alert" ? above : group).addLayer(layer)
+      );
+      if (!fitted && group.getLayers().length + above.getLayers().length) {
+        const bounds = L.latLngBounds([]);
+        [group, above].forEach((layers) => layers.getLayers().length && bounds.extend(layers.getBounds()));
+        map.fitBounds(bounds, { maxZoom: 16, padding: [20, 20] });
         fitted = true;
       }
       element.dispatchEvent(new CustomEvent("territoria:map-loaded", { detail: geojson }));
