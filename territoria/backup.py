@@ -51,7 +51,7 @@ FILES_PART = re.compile(r"^files/([A-Z][A-Z0-9_]*)\.tar$")
 # bin/bootstrap collects again.
 NOT_DATA = frozenset({"BASE_DIR", "PROJECT_DIR", "TERRITORIA_DATA_DIR", "STATIC_ROOT"})
 # Folders of VAR_DIR that are not data: the backups themselves, bin/bootstrap's tools,
-# test screenshots.
+# test screenshots; its hidden entries are left out too.
 VAR_NOT_DATA = ("backups", "tools", "screenshots")
 # Our own working folders (".territoria-backup-…", ".territoria-restore-…").
 WORK_PREFIX = ".territoria-"
@@ -98,6 +98,9 @@ def _not_data(connection) -> set[Path]:
     var_dir = Path(settings.VAR_DIR).resolve()
     paths = {Path(settings.STATIC_ROOT).resolve(), var_dir / "secret_key"}
     paths.update(var_dir / name for name in VAR_NOT_DATA)
+    if var_dir.is_dir():
+        # VAR_DIR is the system user's home in production: .ssh, .cache (uv)…
+        paths.update(item for item in var_dir.iterdir() if item.name.startswith("."))
     if connection.vendor == "sqlite":
         database = Path(connection.settings_dict["NAME"]).resolve()
         paths.update(

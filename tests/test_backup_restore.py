@@ -47,6 +47,7 @@ def media(settings, tmp_path):
         "mail/message-1.eml": b"Subject: Bienvenue\n",
         "participation/courriers-bp.csv": b"nom;code\nMartin;ABCD-EFGH-JKMN\n",
         "static/territoria/site.css": b"body {}",
+        ".cache/uv/paquet.whl": b"cache de bin/bootstrap",
         "secret_key": settings.SECRET_KEY.encode(),
     }
     for name, content in files.items():
@@ -134,6 +135,7 @@ def test_restore_brings_back_the_data_files_and_secret_key_of_the_backup(
     assert info["pending_migrations"] == []
     assert info["secret_key_path"] == media / "secret_key"
     assert stat.S_IMODE((media / "secret_key").stat().st_mode) == 0o600
+    assert list(media.rglob(".territoria-*")) == []
     assert User.objects.get(email="agent@saint-amand.fr").check_password("motdepasse-de-test-42")
 
 
@@ -174,9 +176,13 @@ def test_every_file_field_stores_inside_a_saved_folder(media):
 
 def test_backup_bundle_lists_its_parts_with_checksums(world, media, tmp_path):
     """The bundle holds a manifest, the database, the secret key and one archive per
-    stored folder, each part with its sha256; static files and backups are left out."""
+    stored folder, each part with its sha256; static files, backups and hidden entries of
+    VAR_DIR are left out."""
     (media / "backups").mkdir()
     (media / "backups" / "ancienne.tar.gz").write_bytes(b"ancienne sauvegarde")
+    # In production VAR_DIR is the system user's home: its SSH keys and caches stay out.
+    (media / ".ssh").mkdir()
+    (media / ".ssh" / "copie").write_bytes(b"cle privee")
     bundle = backup(tmp_path / "sauvegarde.tar.gz")
 
     with tarfile.open(bundle, "r:gz") as archive:
@@ -377,7 +383,7 @@ def test_damaged_backup_is_refused_and_changes_nothing(
     assert sorted(p.name for p in media.parent.iterdir()) == sorted(
         ["var", "sauvegarde.tar.gz", "abimee.tar.gz"]
     )
-    assert [p.name for p in media.iterdir() if p.name.startswith(".")] == []
+    assert list(media.rglob(".territoria-*")) == []
 
 
 def test_missing_backup_file_is_refused(world, media, tmp_path):
