@@ -172,7 +172,7 @@ def _dataset(graph: Graph, base: str, dataset, extent: str | None = None) -> URI
         graph.add((node, DCTERMS.modified, _date(dataset.modified)))
     frequency = _typed(graph, Frequency(dataset.frequency).iri, DCTERMS.Frequency)
     graph.add((node, DCTERMS.accrualPeriodicity, frequency))
-    start, end = temporal_coverage(dataset)
+    start, end = dataset.temporal_coverage()
     if start or end:
         period = BNode()
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
@@ -199,20 +199,6 @@ def _dataset(graph: Graph, base: str, dataset, extent: str | None = None) -> URI
         graph.add((node, DCAT.distribution, _distribution(graph, base, dataset, resource,
                                                            schema, licence)))  # fmt: skip
     return node
-
-
-def temporal_coverage(dataset) -> tuple:
-    """The period the dataset covers: as declared, else the first and last days of its
-    daily series (time series the platform generates)."""
-    if dataset.temporal_start or dataset.temporal_end:
-        return dataset.temporal_start, dataset.temporal_end
-    days = []
-    for day, _value in (dataset.summary or {}).get("series") or []:
-        try:
-            days.append(datetime.date.fromisoformat(day))
-        except (TypeError, ValueError):  # a row without a date has no day to count
-            continue
-    return (min(days), max(days)) if days else (None, None)
 
 
 def _distribution(graph, base, dataset, resource, schema, licence) -> URIRef:

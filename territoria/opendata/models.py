@@ -90,6 +90,20 @@ class Dataset(TenantModel):
     def __str__(self):
         return self.title
 
+    def temporal_coverage(self) -> tuple:
+        """The period the dataset covers: as declared, else the first and last days of
+        its daily series (time series the platform generates); the page and the DCAT
+        catalogue both read it here."""
+        if self.temporal_start or self.temporal_end:
+            return self.temporal_start, self.temporal_end
+        days = []
+        for day, _value in (self.summary or {}).get("series") or []:
+            try:
+                days.append(datetime.date.fromisoformat(day))
+            except (TypeError, ValueError):  # a row without a date has no day to count
+                continue
+        return (min(days), max(days)) if days else (None, None)
+
     def get_absolute_url(self):
         return reverse("opendata:dataset", kwargs={"slug": self.collectivite.slug, "uid": self.uid})
 

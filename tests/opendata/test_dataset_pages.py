@@ -2,6 +2,7 @@
 downloads counted per month for agents."""
 
 from django.urls import reverse
+from django.utils.formats import date_format
 
 import pytest
 
@@ -106,3 +107,21 @@ def test_own_schemas_are_published(client):
     response = client.get(reverse("opendata:schema", kwargs={"key": "territoria-signalements"}))
     assert response.json()["fields"][0]["name"] == "service_request_id"
     assert client.get("/donnees/schemas/scdl-subventions.json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_period_reads_in_words_and_says_when_it_is_unknown(client, world, published):
+    """A daily series shows the days it covers; an upload with no declared period says
+    « non renseignée », not dashes."""
+    series = _by_source(published, "car_parks")
+    body = client.get(series.get_absolute_url()).content.decode()
+    start, end = series.temporal_coverage()
+    assert start and end
+    assert f"du {date_format(start, 'j F Y')} au {date_format(end, 'j F Y')}" in body
+    upload = next(d for d in published["datasets"] if d.title == "Subventions 2025")
+    upload.temporal_start = upload.temporal_end = None
+    upload.save(update_fields=["temporal_start", "temporal_end"])
+    assert upload.temporal_coverage() == (None, None)
+    body = client.get(upload.get_absolute_url()).content.decode()
+    period = body.split("Période couverte")[1].split("</dd>")[0]
+    assert "non renseignée" in period and "…" not in period
