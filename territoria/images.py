@@ -220,17 +220,26 @@ class PrivateStorage(FileSystemStorage):
     """Files outside MEDIA_ROOT, never served as plain files: a view checks who asks.
     The folder is read from settings at each use so tests and deployments may move it."""
 
+    root_setting = "PRIVATE_MEDIA_ROOT"
+
     @property
     def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
+        return getattr(settings, self.root_setting)
 
     @property
     def location(self):
-        return str(settings.PRIVATE_MEDIA_ROOT)
+        return str(getattr(settings, self.root_setting))
 
     @property
     def base_url(self):
         return None
+
+    def generate_filename(self, filename):
+        # Whatever name the code gives, the file gets a random one: it tells and leaks nothing.
+        folder, _slash, base = filename.rpartition("/")
+        extension = base.rpartition(".")[2].lower() if "." in base else "bin"
+        random_name = f"{secrets.token_hex(16)}.{extension}"
+        return super().generate_filename(f"{folder}/{random_name}" if folder else random_name)
 
 
 private_storage = PrivateStorage()

@@ -7,13 +7,13 @@ import math
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territoria import images
 from territoria.reports.enums import (
     CLOSED_STATUSES,
     OPEN311_STATUS,
@@ -39,21 +39,11 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
-class PrivateStorage(FileSystemStorage):
-    """Report photos: outside MEDIA_ROOT (never served as plain files); read from
-    settings at each use so tests and deployments may move the folder."""
+class PrivateStorage(images.PrivateStorage):
+    """Report photos: outside MEDIA_ROOT (never served as plain files), under random
+    names; the folder is read from settings at each use."""
 
-    @property
-    def base_location(self):
-        return settings.REPORTS_PHOTO_ROOT
-
-    @property
-    def location(self):
-        return str(settings.REPORTS_PHOTO_ROOT)
-
-    @property
-    def base_url(self):
-        return None
+    root_setting = "REPORTS_PHOTO_ROOT"
 
 
 private_storage = PrivateStorage()

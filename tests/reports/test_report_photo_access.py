@@ -1,6 +1,8 @@
 """A report's photos: sent through the one image path, never in the public media
 folder, served only while the report is published."""
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -24,7 +26,8 @@ def _status(client, url) -> int:
 
 def test_a_moderated_reports_photos_are_served_to_its_agents_only(client, rw, settings, tmp_path):
     """Hidden by moderation, a report's photo and thumbnail answer 404 to the public and
-    to other collectivités, 200 to its own agents; no copy lies in MEDIA_ROOT."""
+    to other collectivités, 200 to its own agents; they have random names and no copy
+    lies in MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
     client.force_login(rw.world.citizen)
     upload = SimpleUploadedFile("rue.jpg", photo(size=(1200, 900), gps=True))
@@ -34,6 +37,9 @@ def test_a_moderated_reports_photos_are_served_to_its_agents_only(client, rw, se
     )
     report = Report.objects.get()
     item = Photo.objects.get()
+    # Stored under random names, never the report's number or the uploaded name.
+    assert re.fullmatch(r"photos/[0-9a-f]{32}\.jpg", item.image.name)
+    assert re.fullmatch(r"thumbnails/[0-9a-f]{32}\.jpg", item.thumbnail.name)
     urls = [item.get_absolute_url(), item.thumbnail_url()]
     client.logout()
     assert report.publication == Publication.PUBLISHED
