@@ -40,8 +40,8 @@ class Unit(models.TextChoices):
 
 
 class FigureKind(models.TextChoices):
-    DECLARED = "declared", _("Déclaré par le fournisseur")
-    ESTIMATED = "estimated", _("Estimation publiée")
+    DECLARED = "declared", _("Déclaré")  # by a vendor, a town or the press, no method
+    ESTIMATED = "estimated", _("Estimé")  # computed from named inputs, method in the note
     MEASURED = "measured", _("Mesuré")
     HYPOTHESIS = "hypothesis", _("Hypothèse")
 

@@ -173,7 +173,7 @@ def test_provider_offer_is_published_only_after_the_operator_approves_it(browser
     assert total(page) == 1
     page.get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
-    expect(page.get_by_role("main")).to_contain_text("Déclaré par le fournisseur")
+    expect(page.get_by_role("main")).to_contain_text("Déclaré")
     screenshot(page, "catalogue-offre-publiee")
 
 

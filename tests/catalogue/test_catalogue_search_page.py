@@ -64,7 +64,7 @@ def test_search_page_shows_cards_with_sourced_figures(catalogue, client):
     for text in ("Logiciel libre", "SecNumCloud", "Disponible à l'UGAP"):
         assert text in html
     assert "à partir de 8 000 €" in html
-    assert "Déclaré par le fournisseur" in html
+    assert "Déclaré" in html
     assert "source : Localtis, 19 décembre 2018" in html
     assert "Hypothèse" in html
     assert "Lumen" not in html

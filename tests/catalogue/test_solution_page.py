@@ -63,7 +63,7 @@ def test_published_solution_shows_every_fact(client, world):
         "Conforme RGAA 4.1 à 80 %.",
         "Analyse d&#x27;impact RGPD fournie.",
         "360 à 3\xa0000\xa0€ par point lumineux",
-        "Estimation publiée",
+        "Estimé",
         "Former les agents.",
         "Offre fictive — démonstration.",
     ]:

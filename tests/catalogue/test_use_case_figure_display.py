@@ -87,4 +87,4 @@ def test_declared_figure_is_marked_as_declared():
     """A figure declared by the provider says so."""
     figure = make_figure(make_use_case(), kind=FigureKind.DECLARED)
     html = render_to_string("catalogue/includes/figure.html", {"figure": figure})
-    assert '<span class="badge badge-warn">Déclaré par le fournisseur</span>' in html
+    assert '<span class="badge badge-warn">Déclaré</span>' in html
