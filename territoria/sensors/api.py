@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 import orjson
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import StrictFloat
 
 from territoria.api_errors import ErrorOut, error
 from territoria.sensors import actions, formats, indicators
@@ -31,11 +32,14 @@ KEY_HELP = "Clé d'API de la flotte : en-tête `Authorization: Bearer trk_…` o
 FLEET_KEY = {"security": [{"cleFlotte": []}, {"cleFlotteEntete": []}]}
 
 
-def _json_body(schema: dict) -> dict:
-    return {
-        **FLEET_KEY,
-        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
-    }
+# Examples name a device of the demonstration (`territoria demo`), so they work as is there.
+EXAMPLE_DEVICE = "SAM-EAU-001"
+EXAMPLE_TIME = "2025-03-15T01:00:00+01:00"
+
+
+def _json_body(schema: dict, example) -> dict:
+    content = {"application/json": {"schema": schema, "example": example}}
+    return {**FLEET_KEY, "requestBody": {"required": True, "content": content}}
 
 
 CHIRPSTACK_BODY = _json_body(
@@ -44,17 +48,24 @@ CHIRPSTACK_BODY = _json_body(
         "type": "object",
         "required": ["deviceInfo"],
         "properties": {
-            "deduplicationId": {"type": "string"},
-            "time": {"type": "string", "description": TS_HELP},
+            "deduplicationId": {"type": ["string", "null"]},
+            "time": {"type": ["string", "number"], "description": TS_HELP},
             "deviceInfo": {
                 "type": "object",
                 "required": ["devEui"],
                 "properties": {"devEui": {"type": "string", "example": "a840419edb62011c"}},
             },
-            "data": {"type": "string", "description": "Trame brute en base64."},
+            "data": {"type": ["string", "null"], "description": "Trame brute en base64."},
             "object": {"type": "object", "description": "Charge décodée par le codec."},
         },
-    }
+    },
+    {
+        "deduplicationId": "80166477-2482-43ab-a64e-088107a7c4fa",
+        "time": EXAMPLE_TIME,
+        "deviceInfo": {"devEui": "a840419edb62011c"},
+        "data": "zOEJqQHEAQj1f/8=",
+        "object": {"volume_l": 12.0, "temperature": 14.7},
+    },
 )
 TTS_BODY = _json_body(
     {
@@ -64,20 +75,29 @@ TTS_BODY = _json_body(
         "properties": {
             "end_device_ids": {
                 "type": "object",
-                "properties": {"device_id": {"type": "string"}, "dev_eui": {"type": "string"}},
+                "properties": {
+                    "device_id": {"type": ["string", "null"]},
+                    "dev_eui": {"type": ["string", "null"]},
+                },
             },
-            "correlation_ids": {"type": "array", "items": {"type": "string"}},
-            "received_at": {"type": "string"},
+            "correlation_ids": {"type": ["array", "null"], "items": {"type": "string"}},
+            "received_at": {"type": ["string", "number", "null"]},
             "uplink_message": {
                 "type": "object",
                 "properties": {
-                    "received_at": {"type": "string"},
-                    "frm_payload": {"type": "string"},
+                    "received_at": {"type": ["string", "number", "null"]},
+                    "frm_payload": {"type": ["string", "null"]},
                     "decoded_payload": {"type": "object"},
                 },
             },
         },
-    }
+    },
+    {
+        "end_device_ids": {"device_id": EXAMPLE_DEVICE},
+        "correlation_ids": ["as:up:01HQ0S2N4Y7Z4Q0C7J6W3VYB8D"],
+        "received_at": EXAMPLE_TIME,
+        "uplink_message": {"received_at": EXAMPLE_TIME, "decoded_payload": {"volume_l": 9.5}},
+    },
 )
 NGSI_LD_BODY = _json_body(
     {
@@ -94,7 +114,19 @@ NGSI_LD_BODY = _json_body(
                 "type": {"type": "string", "example": "WaterConsumptionObserved"},
             },
         },
-    }
+    },
+    [
+        {
+            "id": f"urn:ngsi-ld:WaterConsumptionObserved:{EXAMPLE_DEVICE}",
+            "type": "WaterConsumptionObserved",
+            "waterConsumption": {
+                "type": "Property",
+                "value": 191.051,
+                "unitCode": "MTQ",
+                "observedAt": EXAMPLE_TIME,
+            },
+        }
+    ],
 )
 
 
@@ -158,6 +190,14 @@ def _stored(stored) -> dict:
 
 INGEST_RESPONSES = {200: StoredOut, 400: ErrorOut, 401: ErrorOut, 422: BatchErrorOut}
 
+QUANTITY_SCHEMA = {
+    "type": ["string", "integer"],
+    "description": "Nom de la grandeur (water_volume…) ou son code numérique.",
+    "example": "water_volume",
+}
+UNIT_SCHEMA = {"type": ["string", "null"], "description": "Absente : l'unité de la grandeur."}
+VALUE_HELP = "Nombre, ou texte d'un nombre (virgule décimale acceptée)."
+
 NATIVE_BODY = {
     **FLEET_KEY,
     "requestBody": {
@@ -181,16 +221,16 @@ NATIVE_BODY = {
                                                 "type": "string",
                                                 "description": "Identifiant ou DevEUI.",
                                             },
-                                            "quantity": {
-                                                "type": "string",
-                                                "example": "water_volume",
-                                            },
+                                            "quantity": QUANTITY_SCHEMA,
                                             "timestamp": {
-                                                "type": ["string", "integer"],
+                                                "type": ["string", "number"],
                                                 "description": TS_HELP,
                                             },
-                                            "value": {"type": "number"},
-                                            "unit": {"type": "string", "example": "L"},
+                                            "value": {
+                                                "type": ["number", "string"],
+                                                "description": VALUE_HELP,
+                                            },
+                                            "unit": UNIT_SCHEMA,
                                         },
                                     },
                                 }
@@ -201,8 +241,8 @@ NATIVE_BODY = {
                             "type": "object",
                             "required": ["quantity", "rows"],
                             "properties": {
-                                "quantity": {"type": "string"},
-                                "unit": {"type": "string"},
+                                "quantity": QUANTITY_SCHEMA,
+                                "unit": UNIT_SCHEMA,
                                 "rows": {
                                     "type": "array",
                                     "description": "[capteur, horodatage, valeur]",
@@ -210,6 +250,17 @@ NATIVE_BODY = {
                                 },
                             },
                         },
+                    ]
+                },
+                "example": {
+                    "readings": [
+                        {
+                            "device": EXAMPLE_DEVICE,
+                            "quantity": "water_volume",
+                            "timestamp": EXAMPLE_TIME,
+                            "value": 12.5,
+                            "unit": "L",
+                        }
                     ]
                 },
             }
@@ -253,7 +304,16 @@ def post_readings(request):
     "fautive est nommée. " + KEY_HELP,
     openapi_extra={
         **FLEET_KEY,
-        "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+        "requestBody": {
+            "required": True,
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "device,quantity,timestamp,value,unit\n"
+                    f"{EXAMPLE_DEVICE},water_volume,{EXAMPLE_TIME},12.5,L\n",
+                }
+            },
+        },
     },
 )
 def post_readings_csv(request):
@@ -365,9 +425,10 @@ class DeviceIn(Schema):
         "", max_length=32, description="DevEUI LoRaWAN (16 chiffres hexadécimaux)."
     )
     site: str | None = Field(None, max_length=120, description="Nom d'un site existant.")
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
-    threshold: float | None = None
+    # Strict: true/false or "12" are refused rather than read as numbers.
+    latitude: StrictFloat | None = Field(None, ge=-90, le=90)
+    longitude: StrictFloat | None = Field(None, ge=-180, le=180)
+    threshold: StrictFloat | None = None
 
 
 class DeviceOut(Schema):

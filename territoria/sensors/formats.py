@@ -299,16 +299,24 @@ def tts_uplink(body) -> Uplink:
     correlation_ids = body.get("correlation_ids")
     if correlation_ids is None:
         correlation_ids = []
-    elif not isinstance(correlation_ids, list):
+    elif not isinstance(correlation_ids, list) or not all(
+        isinstance(c, str) for c in correlation_ids
+    ):
         items.errors.append(_wrong_type("correlation_ids", _("liste de textes attendue")))
         correlation_ids = []
     raw = _optional_text(uplink, "frm_payload", "uplink_message.frm_payload", items.errors)
-    timestamp = uplink.get("received_at") or body.get("received_at")
+    for where, name in ((body, "received_at"), (uplink, "uplink_message.received_at")):
+        moment = where.get("received_at")
+        if isinstance(moment, bool) or not isinstance(moment, str | int | float | None):
+            items.errors.append(_wrong_type(name, _("horodatage ISO 8601 attendu")))
+    timestamp = uplink.get("received_at")
+    if timestamp is None:
+        timestamp = body.get("received_at")
     _decoded(
         items, device, uplink.get("decoded_payload"), timestamp, "uplink_message.decoded_payload"
     )
     message_id = next(
-        (c for c in correlation_ids if isinstance(c, str) and c.startswith("as:up:")),
+        (c for c in correlation_ids if c.startswith("as:up:")),
         None,
     ) or _body_hash(body)
     return Uplink(items, device, message_id, raw)
