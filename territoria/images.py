@@ -12,9 +12,11 @@ import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
@@ -243,6 +245,28 @@ class PrivateStorage(FileSystemStorage):
 
 
 private_storage = PrivateStorage()
+
+
+PRIVATE_ROOTS = ("PRIVATE_MEDIA_ROOT", "REPORTS_PHOTO_ROOT")
+
+
+@checks.register(checks.Tags.security)
+def check_private_roots(app_configs=None, **kwargs):
+    """A private folder inside MEDIA_ROOT would be served to anyone by /media/ or nginx."""
+    media = Path(settings.MEDIA_ROOT).resolve()
+    errors = []
+    for name in PRIVATE_ROOTS:
+        root = Path(getattr(settings, name)).resolve()
+        if root == media or media in root.parents:
+            errors.append(
+                checks.Error(
+                    f"{name} ({root}) est dans MEDIA_ROOT ({media}) : ces images seraient "
+                    "servies à tous, sans vérification des droits.",
+                    hint=f"Choisissez pour {name} un dossier hors de MEDIA_ROOT.",
+                    id="territoria.images.E001",
+                )
+            )
+    return errors
 
 
 def serve(file) -> FileResponse:

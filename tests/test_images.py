@@ -6,6 +6,8 @@ import io
 
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
 import pytest
 from hypothesis import given
@@ -176,3 +178,14 @@ def test_a_corrupted_image_is_kept_clean_or_refused_never_a_crash(fmt, flips, cu
         assert error.message.startswith("L'image ")
     else:
         assert b"PhoneMaker" not in cleaned.read()
+
+
+def test_a_private_folder_inside_the_public_media_stops_the_start(settings, tmp_path):
+    """Django's checks refuse a private image folder placed inside MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPORTS_PHOTO_ROOT = tmp_path / "private" / "reports"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private" / "media"
+    call_command("check")
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "media" / "private"
+    with pytest.raises(SystemCheckError, match="PRIVATE_MEDIA_ROOT .* est dans MEDIA_ROOT"):
+        call_command("check")
