@@ -3,6 +3,7 @@
 import logging
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -121,7 +122,7 @@ def validation_error(request, exc: ValidationError):
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     return api.create_response(
-        request, {"code": "not_found", "message": "Ressource introuvable."}, status=404
+        request, {"code": "not_found", "message": _("Ressource introuvable.")}, status=404
     )
 
 
@@ -131,7 +132,7 @@ def server_error(request, exc: Exception):
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(
         request,
-        {"code": "server_error", "message": "Erreur interne du serveur ; elle est consignée."},
+        {"code": "server_error", "message": _("Erreur interne du serveur ; elle est consignée.")},
         status=500,
     )
 
