@@ -8,7 +8,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -441,6 +442,22 @@ class UpdateQuerySet(TenantQuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def with_status_then(self):
+        """Annotate `status_then`, the report's state when each update was written: its
+        own change, else the last earlier change, else the state the next change started
+        from. An email or an Open311 update never carries a change made later."""
+        changes = Update.objects.filter(report_id=OuterRef("report_id")).exclude(status_after="")
+        earlier = changes.filter(pk__lt=OuterRef("pk")).order_by("-pk").values("status_after")
+        later = changes.filter(pk__gt=OuterRef("pk")).order_by("pk").values("status_before")
+        return self.annotate(
+            status_then=Coalesce(
+                NullIf(F("status_after"), Value("")),
+                Subquery(earlier[:1]),
+                Subquery(later[:1]),
+                F("report__status"),
+            )
+        )
+
 
 class Update(TenantModel):
     """A step in a report's life: a public update (the reporter is told) or an internal
@@ -468,21 +485,10 @@ class Update(TenantModel):
         return f"#{self.report_id} {self.created_at:%Y-%m-%d}"
 
     def status_then(self) -> str:
-        """The report's state when this update was written: its email must not carry a
-        change made a minute later (two quick updates, two different states)."""
-        if self.status_after:
-            return self.status_after
-        changes = list(
-            self.report.updates.exclude(status_after="")
-            .order_by("created_at", "pk")
-            .values_list("created_at", "pk", "status_before", "status_after")
+        """The report's state when this update was written (see with_status_then)."""
+        return (
+            Update.objects.with_status_then().values_list("status_then", flat=True).get(pk=self.pk)
         )
-        mine = (self.created_at, self.pk)
-        earlier = [change for change in changes if change[:2] < mine]
-        if earlier:
-            return earlier[-1][3]
-        later = [change for change in changes if change[:2] > mine]
-        return later[0][2] if later else self.report.status
 
     def get_abilities(self, user):
         abilities = _staff_abilities(user, self.collectivite)

@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from territoria.accounts.actions import ActionError
 from territoria.reports import actions
 from territoria.reports import open311_lists as lists
-from territoria.reports.enums import OPEN311_UPDATE_STATUS, Source, Status
+from territoria.reports.enums import OPEN311_UPDATE_STATUS, Source
 from territoria.reports.models import (
     Category,
     ClientApplication,
@@ -460,13 +460,6 @@ def service_request_updates(request, fmt, params):
     start, end = date_range(_one(params, "start_date"), _one(params, "end_date"))
     number, size = paging(_one(params, "page"), _one(params, "page_size"))
     offset = (number - 1) * size
-    # A message without a change of status carries the status the report had then.
-    status_then = (
-        Update.objects.filter(report_id=OuterRef("report_id"), pk__lt=OuterRef("pk"))
-        .exclude(status_after="")
-        .order_by("-pk")
-        .values("status_after")[:1]
-    )
     updates = (
         Update.objects.filter(
             is_public=True,
@@ -474,11 +467,9 @@ def service_request_updates(request, fmt, params):
             created_at__gte=start,
             created_at__lte=end,
         )
-        .annotate(status_then=Subquery(status_then))
+        .with_status_then()
         .order_by("-created_at", "-pk")
-        .values_list("pk", "report_id", "status_after", "status_then", "created_at", "text")[
-            offset : offset + size
-        ]
+        .values_list("pk", "report_id", "status_then", "created_at", "text")[offset : offset + size]
     )
     tz = timezone.get_current_timezone()
     items = [
@@ -486,11 +477,11 @@ def service_request_updates(request, fmt, params):
             {
                 "update_id": str(pk),
                 "service_request_id": str(report_id),
-                "status": OPEN311_UPDATE_STATUS[status_after or status_then or Status.NEW],
+                "status": OPEN311_UPDATE_STATUS[status_then],
                 "updated_datetime": w3c(created, tz),
                 "description": text,
             }
         )
-        for pk, report_id, status_after, status_then, created, text in updates
+        for pk, report_id, status_then, created, text in updates
     ]
     return _respond(fmt, "service_request_updates", items)
