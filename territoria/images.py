@@ -260,9 +260,13 @@ def check_private_roots(app_configs=None, **kwargs):
         if root == media or media in root.parents:
             errors.append(
                 checks.Error(
-                    f"{name} ({root}) est dans MEDIA_ROOT ({media}) : ces images seraient "
-                    "servies à tous, sans vérification des droits.",
-                    hint=f"Choisissez pour {name} un dossier hors de MEDIA_ROOT.",
+                    _(
+                        "%(name)s (%(root)s) est dans MEDIA_ROOT (%(media)s) : ces images "
+                        "seraient servies à tous, sans vérification des droits."
+                    )
+                    % {"name": name, "root": root, "media": media},
+                    hint=_("Choisissez pour %(name)s un dossier hors de MEDIA_ROOT.")
+                    % {"name": name},
                     id="territoria.images.E001",
                 )
             )
