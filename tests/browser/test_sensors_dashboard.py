@@ -23,6 +23,7 @@ def test_agent_sees_the_leak_and_handles_the_alert(demo_url, browser, page):
     expect(agent.get_by_role("heading", name="Capteurs de Saint-Amand-Montrond")).to_be_visible()
     expect(agent.locator("svg[role=img]").first).to_be_visible()
     expect(agent.locator(".map .leaflet-interactive").first).to_be_attached()
+    agent.wait_for_function(SETTLED)
     assert serious_violations(agent) == []
     screenshot(agent, "sensors-dashboard")
 
@@ -94,10 +95,14 @@ MARKER_STATES = """(map) =>
   [...map.querySelectorAll(".leaflet-marker-icon.map-symbol")].map((m) => ({
   state: [...m.classList].find((c) => /^map-symbol-(ok|warn|alert)$/.test(c)),
   cluster: m.classList.contains("map-symbol-cluster"),
-  glyph: m.textContent,
+  glyph: (m.querySelector("[aria-hidden]") || m).textContent,
+  name: (m.querySelector(".visually-hidden") || m).textContent,
 }))"""
 LEGEND = """(legend) => [...legend.querySelectorAll(".map-symbol:not(.map-symbol-cluster)")].map(
   (s) => [[...s.classList].find((c) => /^map-symbol-(ok|warn|alert)$/.test(c)), s.textContent])"""
+# Clusters fade in after the first zoom: wait until every marker is drawn.
+SETTLED = """() => [...document.querySelectorAll(".leaflet-marker-icon")]
+  .every((m) => getComputedStyle(m).opacity === "1")"""
 # The element drawn on top at the alert marker's centre: the marker itself, not a cluster.
 ON_TOP = """(marker) => { const box = marker.getBoundingClientRect();
   const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height * 0.7);
@@ -123,7 +128,9 @@ def test_arras_map_legend_parking_and_places_read_right(demo_url, browser, size)
     expect(agent.get_by_role("heading", name="Capteurs d'Arras")).to_be_visible()
     alert = agent.locator(".map .map-symbol-alert:not(.map-symbol-cluster)")
     expect(alert).to_have_count(1)
+    agent.locator(".map").scroll_into_view_if_needed()
     expect(alert).to_be_in_viewport()
+    agent.wait_for_function(SETTLED)
     assert alert.evaluate(ON_TOP)
     legend = dict(agent.locator(".map-legend").evaluate(LEGEND))
     assert set(legend) == {"map-symbol-ok", "map-symbol-warn", "map-symbol-alert"}
@@ -133,6 +140,7 @@ def test_arras_map_legend_parking_and_places_read_right(demo_url, browser, size)
         assert marker["state"] in legend
         if not marker["cluster"]:
             assert marker["glyph"] == legend[marker["state"]]
+    assert "Place 7 — Place de stationnement — alerte en cours" in [m["name"] for m in markers]
     parking = agent.locator("section[aria-labelledby=parking-title]")
     expect(parking.get_by_text("Durée médiane d'un stationnement")).to_be_visible()
     expect(
@@ -162,11 +170,11 @@ def test_beach_page_level_and_chart_text(demo_url, browser, size):
     ).to_be_visible()
     level = page.locator("[data-crowd-level]")
     expect(level).to_contain_text(
-        re.compile(
-            r"(calme|fréquentée|saturée) — environ [\d\u202f]+ personnes pour 4\u202f000 places"
-        )
+        re.compile(r"(calme|fréquentée|saturée)\s+—\s+environ [\d\s]+ personnes pour 4\s000 places")
     )
-    api = page.request.get(page.locator("[data-territoria-live]").get_attribute("data-url")).json()
+    api = page.request.get(
+        demo_url + page.locator("[data-territoria-live]").get_attribute("data-url")
+    ).json()
     page.evaluate(
         """() => new Promise((done) => {
         const box = document.querySelector("[data-territoria-live]");

@@ -20,14 +20,23 @@
   const RANK = { ok: 0, warn: 1, alert: 2 };
   const ALERT_PANE = "territoria-alerts";
 
-  const symbolIcon = (state, text, extra = "") =>
-    L.divIcon({
-      className: `map-symbol map-symbol-${state}${extra}`,
-      html: String(text),
+  // The glyph is hidden from screen readers, which read the device's name and state.
+  function symbolIcon(state, properties) {
+    const html = document.createElement("span");
+    const glyph = html.appendChild(document.createElement("span"));
+    glyph.setAttribute("aria-hidden", "true");
+    glyph.textContent = SYMBOLS[state];
+    const name = html.appendChild(document.createElement("span"));
+    name.className = "visually-hidden";
+    name.textContent = [properties.title, properties.label].filter(Boolean).join(" — ");
+    return L.divIcon({
+      className: `map-symbol map-symbol-${state}`,
+      html,
       iconSize: [24, 24],
       iconAnchor: [12, 12],
       popupAnchor: [0, -12],
     });
+  }
 
   function clusterIcon(cluster) {
     const states = cluster.getAllChildMarkers().map((marker) => marker.options.state);
@@ -67,11 +76,10 @@
   function layerFor(geojson) {
     return L.geoJSON(geojson, {
       pointToLayer: (feature, latlng) => {
-        const { state, title } = feature.properties || {};
+        const { state } = feature.properties || {};
         if (state in SYMBOLS) {
           return L.marker(latlng, {
-            icon: symbolIcon(state, SYMBOLS[state]),
-            title: title || "",
+            icon: symbolIcon(state, feature.properties),
             state,
             pane: state === "alert" ? ALERT_PANE : "markerPane",
           });
