@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "territoria.participation",
     "territoria.purchasing",
     "territoria.opendata",
+    "territoria.demarches",
     "territoria.scheduler",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("participation/", include("territoria.participation.urls")),
     path("achats-groupes/", include("territoria.purchasing.urls")),
     path("donnees/", include("territoria.opendata.urls")),
+    path("demarches/", include("territoria.demarches.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path(
