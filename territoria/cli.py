@@ -110,8 +110,12 @@ def collectstatic_command(args) -> int:
     if static_is_current() and not args.force:
         print(f"Fichiers statiques à jour ({settings.STATIC_ROOT}).")
         return 0
+    print(
+        f"Rassemblement des fichiers statiques dans {settings.STATIC_ROOT} (une minute environ)…",
+        flush=True,
+    )
     collect_static()
-    print(f"Fichiers statiques rassemblés dans {settings.STATIC_ROOT}.")
+    print("Fichiers statiques rassemblés.")
     return 0
 
 
