@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 import numpy as np
 
-from territoria.sensors import actions, leaks, rollups
+from territoria.sensors import actions, baseline, leaks, rollups
 from territoria.sensors.enums import AlertKind, DeviceKind, Quantity
 from territoria.sensors.models import MAIN_QUANTITY, Device
 from territoria.territories.models import Collectivite
@@ -74,42 +74,95 @@ def run(collectivite, now=None) -> list:
 _DEVICES_OF = "SELECT id FROM sensors_device WHERE collectivite_id = %s AND kind = %s"
 
 
+def _local_nights(now, count: int) -> list[tuple[int, int, int]]:
+    """The last `count` complete local nights, oldest first: epoch seconds of their
+    00:00, 03:00 and 06:00 in the collectivité's time zone (clock changes included)."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    local_now = now.astimezone(tz)
+    last = local_now.date() if local_now.hour >= 6 else local_now.date() - datetime.timedelta(1)
+    nights = []
+    for back in range(count - 1, -1, -1):
+        day = last - datetime.timedelta(days=back)
+        nights.append(
+            tuple(
+                _epoch(datetime.datetime.combine(day, datetime.time(h), tzinfo=tz))
+                for h in (0, 3, 6)
+            )
+        )
+    return nights
+
+
 def continuous_flow(collectivite, now) -> list:
-    """Rule (a): meters whose smallest hourly volume over the last 24 complete hours is
-    above zero."""
-    end = _epoch(now) // HOUR * HOUR
+    """Rule (a): customer meters whose night no longer stops. Each meter's night level
+    (local 00:00–06:00) is compared with its own normal over the previous weeks
+    (`baseline.py`); nights with too few readings are unknown, not flow."""
+    nights = _local_nights(now, baseline.WINDOW + baseline.MAX_RUN + 2)
+    values = ",".join(["(%s, %s, %s, %s)"] * len(nights))
     rows = _rows(
-        "SELECT device_id, MIN(total), COUNT(*) FROM sensors_hourly "  # noqa: S608
-        "WHERE hour >= %s AND hour < %s AND quantity = %s "
-        f"AND device_id IN ({_DEVICES_OF}) GROUP BY device_id",
-        [end - 24 * HOUR, end, Quantity.WATER_VOLUME, collectivite.pk, DeviceKind.WATER_METER],
+        f"WITH nights(i, s, m, e) AS (VALUES {values}) "  # noqa: S608
+        "SELECT h.device_id, n.i, CASE WHEN h.hour < n.m THEN 0 ELSE 1 END, MIN(h.total), "
+        "SUM(h.total), COUNT(*), SUM(CASE WHEN h.total > 0 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN ABS(h.total - 10 * ROUND(h.total / 10)) > 0.001 THEN 1 ELSE 0 END) "
+        "FROM sensors_hourly h JOIN nights n ON h.hour >= n.s AND h.hour < n.e "
+        "WHERE h.quantity = %s AND h.hour >= %s AND h.hour < %s "
+        f"AND h.device_id IN ({_DEVICES_OF}) GROUP BY 1, 2, 3",
+        [
+            *(x for i, night in enumerate(nights) for x in (i, *night)),
+            Quantity.WATER_VOLUME,
+            nights[0][0],
+            nights[-1][2],
+            collectivite.pk,
+            DeviceKind.WATER_METER,
+        ],
     )
-    flagged = {device: minimum for device, minimum, count in rows if count >= 20 and minimum > 0}
-    if not flagged:
+    if not rows:
         return []
+    table = np.array(rows, dtype=float)
+    device_ids, meter = np.unique(table[:, 0].astype(np.int64), return_inverse=True)
+    shape = (len(device_ids), len(nights), baseline.BLOCKS)
+    minimum, total, count = np.full(shape, np.inf), np.zeros(shape), np.zeros(shape)
+    cell = (meter, table[:, 1].astype(int), table[:, 2].astype(int))
+    minimum[cell], total[cell], count[cell] = table[:, 3], table[:, 4], table[:, 5]
+    coarse = baseline.coarse_from_counts(
+        np.bincount(meter, table[:, 6]), np.bincount(meter, table[:, 7])
+    )
+    found = baseline.detect(baseline.night_levels(minimum, total, count, coarse))
+    flagged = np.flatnonzero(found["alarm"])
+    if not len(flagged):
+        return []
+    starts = _change_starts(device_ids, flagged, found, nights, coarse)
     price, source = actions.water_price(collectivite, network=False)
-    starts = _leak_starts(list(flagged), end)
-    devices = Device.objects.in_bulk(list(flagged))
+    devices = Device.objects.select_related("site").in_bulk(device_ids[flagged].tolist())
     opened = []
-    for device_id, minimum in flagged.items():
-        device = devices[device_id]
+    for m in flagged:
+        device = devices[int(device_ids[m])]
+        rate, normal = float(found["rate"][m]), float(found["normal"][m])
+        held = len(nights) - int(found["first"][m])
         opened.append(
             actions.open_alert(
                 collectivite,
                 kind=AlertKind.CONTINUOUS_FLOW,
                 device=device,
                 site=device.site,
-                title=_("Débit continu sur %(name)s : au moins %(flow)s L/h")
-                % {"name": device.name, "flow": _number(minimum, 1)},
+                title=_("Fuite probable après compteur sur %(name)s : +%(flow)s L/h la nuit")
+                % {"name": device.name, "flow": _number(rate, 1)},
                 detail=_(
-                    "L'eau n'a cessé de couler aucune heure au cours des 24 dernières "
-                    "heures ; le plus petit volume horaire est de %(flow)s L."
+                    "Depuis %(nights)s nuits, l'eau ne s'arrête plus la nuit (0 h – 6 h, "
+                    "heure locale) : %(level)s L/h au plus bas, contre %(normal)s L/h "
+                    "d'ordinaire pour ce compteur (médiane de ses nuits des %(weeks)s "
+                    "semaines précédentes). Débit de la fuite estimé : %(flow)s L/h."
                 )
-                % {"flow": _number(minimum, 1)},
-                severity=minimum,
+                % {
+                    "nights": held,
+                    "level": _number(normal + rate, 1),
+                    "normal": _number(normal, 1),
+                    "weeks": baseline.WINDOW // 7,
+                    "flow": _number(rate, 1),
+                },
+                severity=rate,
                 severity_unit="L/h",
-                started_at=_moment(starts[device_id]),
-                leak_m3_per_hour=minimum / 1000,
+                started_at=_moment(starts[m]),
+                leak_m3_per_hour=rate / 1000,
                 price_per_m3=price,
                 price_source=source,
             )
@@ -117,16 +170,34 @@ def continuous_flow(collectivite, now) -> list:
     return opened
 
 
-def _leak_starts(device_ids: list[int], end: int) -> dict[int, int]:
-    """The hour after each meter's last hour without water in the last 7 days."""
-    starts = dict.fromkeys(device_ids, end - 7 * DAY)
-    marks = ",".join(["%s"] * len(device_ids))
-    for device_id, hour in _rows(
-        "SELECT device_id, MAX(hour) FROM sensors_hourly WHERE hour >= %s AND hour < %s "  # noqa: S608
-        f"AND quantity = %s AND total <= 0 AND device_id IN ({marks}) GROUP BY device_id",
-        [end - 7 * DAY, end, Quantity.WATER_VOLUME, *device_ids],
+def _change_starts(device_ids, flagged, found, nights, coarse) -> dict[int, int]:
+    """Each flagged meter's leak start, from its hours between the night before the
+    change and the end of the change night (one query for all of them)."""
+    windows = {}
+    for m in flagged:
+        first = int(found["first"][m])
+        windows[int(m)] = (nights[max(first - 1, 0)][0], nights[first][2])
+    marks = ",".join(["%s"] * len(flagged))
+    hours: dict[int, list[tuple[int, float]]] = {}
+    for device_id, hour, total in _rows(
+        "SELECT device_id, hour, total FROM sensors_hourly WHERE hour >= %s "  # noqa: S608
+        f"AND hour < %s AND quantity = %s AND device_id IN ({marks}) ORDER BY hour",
+        [
+            min(w[0] for w in windows.values()),
+            max(w[1] for w in windows.values()),
+            Quantity.WATER_VOLUME,
+            *device_ids[flagged].tolist(),
+        ],
     ):
-        starts[device_id] = hour + HOUR
+        hours.setdefault(device_id, []).append((hour, total))
+    starts = {}
+    for m, (begin, end) in windows.items():
+        series = [(h, v) for h, v in hours.get(int(device_ids[m]), []) if begin <= h < end]
+        ts = np.array([h for h, _ in series] or [begin])
+        volumes = np.array([v for _, v in series] or [np.nan])
+        starts[m] = baseline.leak_start(
+            volumes, ts, found["normal"][m], found["rate"][m], coarse=bool(coarse[m])
+        )
     return starts
 
 

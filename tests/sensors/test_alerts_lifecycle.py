@@ -50,12 +50,14 @@ def meter_hours(device, hours, volume):
 def test_continuous_flow_opens_one_alert_with_cost_and_emails_members(
     fleet, world, django_capture_on_commit_callbacks
 ):
-    """A meter never at zero for 24 h opens a leak alert (severity = min L/h, start =
-    after its last idle hour, price labelled) once, and agents and admins get an email."""
+    """A meter whose nights stood still for weeks and no longer stop opens a leak alert
+    (severity = rise of its night level in L/h, start = after its last idle hour, price
+    labelled) once, and agents and admins get an email."""
     send(
         fleet,
         "water_volume",
-        meter_hours("SAM-0042", 72, lambda h: 6.0 if h < 30 else (0.0 if h % 5 == 0 else 20.0)),
+        # Six litres an hour for the last 54 h; before, an idle hour every five hours.
+        meter_hours("SAM-0042", 14 * 24, lambda h: 6.0 if h < 54 else (h % 5 != 4) * 20.0),
     )
     with django_capture_on_commit_callbacks(execute=True):
         opened = detection.continuous_flow(world.saint_amand, NOW)
@@ -67,15 +69,16 @@ def test_continuous_flow_opens_one_alert_with_cost_and_emails_members(
         6.0,
         "L/h",
     )
-    assert alert.started_at == datetime.datetime.fromtimestamp(END - 30 * HOUR, tz=datetime.UTC)
-    assert alert.detail.endswith("le plus petit volume horaire est de 6,0 L.")
+    assert alert.started_at == datetime.datetime.fromtimestamp(END - 54 * HOUR, tz=datetime.UTC)
+    assert alert.detail.startswith("Depuis 2 nuits, l'eau ne s'arrête plus la nuit")
+    assert alert.detail.endswith("Débit de la fuite estimé : 6,0 L/h.")
     assert alert.leak_m3_per_hour == pytest.approx(0.006)
     assert alert.price_per_m3 > 0 and alert.price_source
-    assert alert.lost_m3(NOW) == pytest.approx(0.006 * 30)
+    assert alert.lost_m3(NOW) == pytest.approx(0.006 * 54)
     assert sorted(m.to[0] for m in mail.outbox) == ["admin@saint-amand.fr", "agent@saint-amand.fr"]
     assert mail.outbox[0].subject == (
         "[Saint-Amand-Montrond] Alerte capteur : "
-        "Débit continu sur Capteur SAM-0042 : au moins 6,0 L/h"
+        "Fuite probable après compteur sur Capteur SAM-0042 : +6,0 L/h la nuit"
     )
 
 
