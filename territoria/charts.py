@@ -139,10 +139,10 @@ def _legend(series: list[Series], places: list[tuple[int, int]]) -> list[str]:
     return parts
 
 
-def _x_tick(x: float, y: float, text: str, minor: bool) -> str:
+def _x_tick(x: float, y: float, text: str, minor: bool, anchor: str = "middle") -> str:
     kind = "chart-tick-x chart-minor" if minor else "chart-tick-x"
     return (
-        f'<text class="{kind}" x="{x:.1f}" y="{y}" text-anchor="middle" '
+        f'<text class="{kind}" x="{x:.1f}" y="{y}" text-anchor="{anchor}" '
         f'fill="#333">{escape(text)}</text>'
     )
 
@@ -177,7 +177,18 @@ def line_chart(
     distinct = sorted({x for x, _ in points}, key=_x_value)
     step = max(1, math.ceil(len(distinct) / 8))
     for position, x in enumerate(distinct[::step]):
-        body.append(_x_tick(x_of(x), height - MARGIN_BOTTOM + 16, _x_label(x), position % 2 == 1))
+        # Labels at the plot's ends are aligned inwards, so that none runs off the chart.
+        at = x_of(x)
+        anchor = (
+            "start"
+            if at < MARGIN_LEFT + 1
+            else "end"
+            if at > width - MARGIN_RIGHT - 1
+            else "middle"
+        )
+        body.append(
+            _x_tick(at, height - MARGIN_BOTTOM + 16, _x_label(x), position % 2 == 1, anchor)
+        )
     for index, one in enumerate(series):
         if not one.points:
             continue

@@ -96,3 +96,11 @@ def test_phones_get_every_other_x_label_and_a_legend_that_wraps():
     )
     assert max(float(t.get("y")) for t in legend) + PHONE_FONT <= grid_top
     assert len({t.get("y") for t in legend}) > 1
+
+
+def test_labels_at_the_ends_of_the_x_axis_stay_inside_the_chart():
+    """The first and last x labels are aligned inwards, so long dates are not cut off."""
+    points = [(date(2026, 11, day), day) for day in range(1, 9)]
+    root = ET.fromstring(str(line_chart([Series("s", points)], title="t", y_label="u")))
+    ticks = [t for t in root.iter(f"{SVG}text") if "chart-tick-x" in (t.get("class") or "")]
+    assert [t.get("text-anchor") for t in ticks] == ["start"] + ["middle"] * 6 + ["end"]
