@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from territoria.accounts import demo as accounts_demo
 from territoria.catalogue import demo as catalogue_demo
+from territoria.demarches import demo as demarches_demo
 from territoria.funding import demo as funding_demo
 from territoria.opendata import demo as opendata_demo
 from territoria.participation import demo as participation_demo
@@ -26,4 +27,5 @@ def load() -> list[tuple[str, str]]:
     sensors_demo.load(collectivites)
     participation_demo.load(collectivites)
     opendata_demo.load(collectivites)
+    demarches_demo.load(collectivites)
     return logins
