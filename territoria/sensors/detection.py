@@ -103,8 +103,9 @@ def continuous_flow(collectivite, now) -> list:
         "SELECT h.device_id, n.i, CASE WHEN h.hour < n.m THEN 0 ELSE 1 END, MIN(h.total), "
         "SUM(h.total), COUNT(*), SUM(CASE WHEN h.total > 0 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN ABS(h.total - 10 * ROUND(h.total / 10)) > 0.001 THEN 1 ELSE 0 END) "
-        "FROM sensors_hourly h JOIN nights n ON h.hour >= n.s AND h.hour < n.e "
-        "WHERE h.quantity = %s AND h.hour >= %s AND h.hour < %s "
+        # Nights drive the loop so each reads its hours through the (hour, …) key.
+        "FROM nights n CROSS JOIN sensors_hourly h "
+        "WHERE h.hour >= n.s AND h.hour < n.e AND h.quantity = %s AND h.hour >= %s AND h.hour < %s "
         f"AND h.device_id IN ({_DEVICES_OF}) GROUP BY 1, 2, 3",
         [
             *(x for i, night in enumerate(nights) for x in (i, *night)),
