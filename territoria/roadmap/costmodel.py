@@ -7,6 +7,7 @@ module (the tables below, each with its reasoning). Savings are never invented: 
 case without a saving figure saves nothing here until the élu enters one.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -109,25 +110,22 @@ SAVING_RULES = {
     ),
 }
 
-# How many units a per-unit investment figure is multiplied by: (unit label,
-# inhabitants per unit, minimum units, text the figure's basis must contain,
-# reasoning). Totals ("pour 21 places") are taken as they are.
-QUANTITY_RULES = {
+# How many units a per-unit figure ("par compteur", "pour 1 900 points") is multiplied
+# by: (unit label, inhabitants per unit, minimum units, reasoning). Each count is a
+# labelled hypothesis of this module until the profile states its own.
+UNIT_RULES = {
     "capteurs-fuites-eau": (
         gettext_lazy("compteurs communaux"),
         100,
         10,
-        "par compteur",
         gettext_lazy(
             "Hypothèse : un compteur communal (bâtiments, espaces verts) pour 100 habitants."
         ),
     ),
-    "telemesure-batiments": (None, None, None, "pour six", ""),
     "telegestion-eclairage": (
         gettext_lazy("points lumineux"),
         6,
         50,
-        "1 900 points",
         gettext_lazy(
             "Hypothèse : un point lumineux pour 6 habitants ; coût par point tiré de "
             "l'exemple cité (2 M€ pour 1 900 points)."
@@ -137,37 +135,30 @@ QUANTITY_RULES = {
         gettext_lazy("armoires"),
         250,
         2,
-        "par armoire",
         gettext_lazy("Hypothèse : une armoire de commande pour 250 habitants."),
     ),
     "reseau-lorawan": (
         gettext_lazy("passerelles"),
         2500,
         2,
-        "par passerelle",
         gettext_lazy("Hypothèse : une passerelle pour 2 500 habitants, deux au moins."),
     ),
     "corbeilles-compactantes": (
         gettext_lazy("corbeilles"),
         1000,
         2,
-        "par corbeille",
         gettext_lazy("Hypothèse : une corbeille compactante pour 1 000 habitants."),
     ),
     "capteurs-co2-ecoles": (
         gettext_lazy("salles de classe"),
         250,
         4,
-        "par salle",
         gettext_lazy("Hypothèse : une salle de classe pour 250 habitants."),
     ),
-    "stationnement-minute": (None, None, None, "21 places", ""),
-    "guidage-stationnement": (None, None, None, "ordre de grandeur", ""),
     "videoprotection": (
         gettext_lazy("caméras"),
         1000,
         4,
-        "77 caméras",
         gettext_lazy(
             "Hypothèse : une caméra pour 1 000 habitants ; coût par caméra tiré de "
             "l'exemple cité (77 caméras)."
@@ -177,7 +168,6 @@ QUANTITY_RULES = {
         gettext_lazy("compteurs d'abonnés"),
         2.2,
         100,
-        "115 000",
         gettext_lazy(
             "Hypothèse : un compteur d'abonné pour 2,2 habitants ; "
             "coût par compteur de l'exemple cité."
@@ -187,16 +177,51 @@ QUANTITY_RULES = {
         gettext_lazy("bancs"),
         3000,
         1,
-        "par banc",
         gettext_lazy("Hypothèse : un banc connecté pour 3 000 habitants."),
     ),
+    "telematique-flotte": (
+        gettext_lazy("véhicules"),
+        250,
+        4,
+        gettext_lazy(
+            "Hypothèse : un véhicule municipal pour 250 habitants (une quarantaine pour "
+            "10 000 habitants)."
+        ),
+    ),
 }
-# The unit count a "pour N …" total was quoted for, to scale it per unit.
+# Which of several investment figures a use case's plan uses: the basis must contain
+# this text (the others are examples of another scale, kept in the catalogue).
+CAPEX_CHOICE = {
+    "capteurs-fuites-eau": "par compteur",
+    "telemesure-batiments": "pour six",
+    "telegestion-eclairage": "1 900 points",
+    "eclairage-a-la-demande": "par armoire",
+    "reseau-lorawan": "par passerelle",
+    "corbeilles-compactantes": "par corbeille",
+    "capteurs-co2-ecoles": "par salle",
+    "stationnement-minute": "21 places",
+    "guidage-stationnement": "ordre de grandeur",
+    "videoprotection": "77 caméras",
+    "telereleve-compteurs-abonnes": "115 000",
+    "bancs-connectes": "par banc",
+}
+# The unit count a quoted total ("pour 1 900 points") was given for, to scale it per unit.
 QUOTED_UNITS = {
     "telegestion-eclairage": 1900,
     "videoprotection": 77,
     "telereleve-compteurs-abonnes": 115000,
 }
+PER_UNIT = re.compile(
+    r"\bpar (compteur|salle|corbeille|passerelle|armoire|banc|véhicule|caméra|point)\b"
+)
+# "pour une commune d'environ 10 000 habitants", "commune de 4 500 habitants", "pour une
+# intercommunalité d'environ 30 000 habitants", "pour une commune de plus de 20 000 …".
+OBSERVED_SIZE = re.compile(
+    r"(?:commune|intercommunalité) (?:d'environ |de plus de |de )?(\d[\d\s]*) habitants"
+)
+PER_INHABITANT = "par habitant"
+NO_DIRECT_SAVING = "aucune économie directe"
+MODULE_SOURCE = gettext_lazy("Territoria, modèle de coûts de la feuille de route")
 
 
 @dataclass
@@ -219,6 +244,13 @@ class Economics:
     lines: list[Line] = field(default_factory=list)
     generic_capex: bool = False
     has_saving_figure: bool = False
+    # The plan's perimeter, when its cost is per unit: how many units, of what.
+    units: int | None = None
+    unit_label: str = ""
+    # The saving as a percentage of a cost base (low, central, high), and that base.
+    saving_percent: tuple[float, float, float] | None = None
+    saving_base_eur: float | None = None
+    no_direct_saving: bool = False
 
     @property
     def payback_years(self) -> float | None:
@@ -239,11 +271,12 @@ def _mid(low, high):
     return (low + high) / 2
 
 
-def _envelope(figures):
-    lows = [float(f["value_min"]) for f in figures]
-    highs = [float(f["value_max"]) for f in figures]
-    centrals = sorted(_mid(float(f["value_min"]), float(f["value_max"])) for f in figures)
-    return min(lows), centrals[len(centrals) // 2], max(highs)
+def _envelope(ranges):
+    """(low, central, high) over several (min, max) ranges: the widest range, and the
+    median of their middles as the central value."""
+    ranges = [(float(low), float(high)) for low, high in ranges]
+    centrals = sorted(_mid(low, high) for low, high in ranges)
+    return min(r[0] for r in ranges), centrals[len(centrals) // 2], max(r[1] for r in ranges)
 
 
 def _cite(f, what, text) -> Line:
@@ -251,6 +284,93 @@ def _cite(f, what, text) -> Line:
         what=what, text=text, kind=f["kind"], source_title=f.get("source_title", ""),
         source_url=f.get("source_url", ""), note=f.get("note", ""),
     )  # fmt: skip
+
+
+def _hypothesis(what, text, note) -> Line:
+    return Line(what, text, "hypothesis", source_title=str(MODULE_SOURCE), note=str(note))
+
+
+def observed_size(basis: str) -> int | None:
+    """The population a per-town total was stated for, read from its basis."""
+    found = OBSERVED_SIZE.search(basis)
+    return int("".join(found.group(1).split())) if found else None
+
+
+def unit_count(slug: str, population: int) -> tuple[int, str, str] | None:
+    """(units, unit label, reasoning) the plan assumes for a per-unit figure."""
+    rule = UNIT_RULES.get(slug)
+    if rule is None:
+        return None
+    label, inhabitants_per_unit, minimum, note = rule
+    return max(minimum, round(population / inhabitants_per_unit)), str(label), str(note)
+
+
+def scale(slug: str, figure: dict, population: int) -> tuple[float, str, str] | None:
+    """How a figure becomes this territory's amount: (factor, text, reasoning). None
+    when the figure is per unit and the plan knows no unit count for this use case."""
+    from territoria.catalogue.templatetags.catalogue_figures import format_number
+
+    basis = figure["basis"]
+    quoted = QUOTED_UNITS.get(slug)
+    quoted = quoted if quoted and str(quoted) in "".join(basis.split()) else None
+    if PER_UNIT.search(basis) or quoted:
+        counted = unit_count(slug, population)
+        if counted is None:
+            return None
+        units, label, note = counted
+        per = quoted or 1
+        text = _("%(n)s %(unit)s") % {"n": format_number(units), "unit": label}
+        if per > 1:
+            text += " " + _("(total cité pour %(q)s, ramené à l'unité)") % {"q": format_number(per)}
+        return units / per, text, note
+    if PER_INHABITANT in basis:
+        return (
+            float(population),
+            _("%(p)s habitants × le montant par habitant") % {"p": format_number(population)},
+            _("Montant par habitant multiplié par la population du profil."),
+        )
+    size = observed_size(basis)
+    if size:
+        factor = population / size
+        return (
+            factor,
+            _(
+                "total cité pour %(size)s habitants, ramené à %(p)s habitants "
+                "(× %(f)s, proportionnel à la population)"
+            )
+            % {
+                "size": format_number(size),
+                "p": format_number(population),
+                "f": format_number(round(factor, 2)),
+            },
+            _(
+                "Hypothèse : le montant varie comme la population (règle de trois depuis "
+                "la taille de commune de la source)."
+            ),
+        )
+    return (
+        1.0,
+        _("montant cité pour un projet, repris tel quel"),
+        _("La source donne un total pour un projet sans taille de commune : il n'est pas mis "
+          "à l'échelle."),
+    )  # fmt: skip
+
+
+def _scaled(slug, figures, population, what, lines) -> tuple[float, float, float] | None:
+    """The scaled envelope of figures, with one cited line each; None if none scales."""
+    ranges = []
+    for f in figures:
+        found = scale(slug, f, population)
+        if found is None:
+            continue
+        factor, text, note = found
+        ranges.append((float(f["value_min"]) * factor, float(f["value_max"]) * factor))
+        line = _cite(f, what, f"{f['label']} ({f['basis']}) : {text}")
+        line.note = " ".join(filter(None, [line.note, str(note)]))
+        lines.append(line)
+    if not ranges:
+        return None
+    return _envelope(ranges)
 
 
 def economics(use_case: dict, profile: dict) -> Economics:
@@ -267,122 +387,119 @@ def economics(use_case: dict, profile: dict) -> Economics:
     population = max(int(profile["population"]), 1)
     lines: list[Line] = []
     overrides = profile.get("overrides") or {}
+    counted = unit_count(slug, population)
 
     # Investment.
-    capex = None
     generic = False
-    rule = QUANTITY_RULES.get(slug)
     euro = [f for f in figures if f["metric"] == "capex" and f["unit"] == "eur"]
-    if rule:
-        euro = [f for f in euro if rule[3] in f["basis"]] or euro
-    if euro:
-        low, central, high = _envelope(euro)
-        if rule and rule[1]:
-            units = max(rule[2], round(population / rule[1]))
-            per = QUOTED_UNITS.get(slug, 1)
-            low, central, high = (v / per * units for v in (low, central, high))
-            lines.append(
-                Line(
-                    _("Quantité"),
-                    _("%(n)s %(unit)s") % {"n": format_number(units), "unit": rule[0]},
-                    "hypothesis",
-                    note=str(rule[4]),
-                )  # fmt: skip
-            )
-        capex = (low, central, high)
-        for f in euro:
-            lines.append(_cite(f, _("Investissement"), f"{f['label']} ({f['basis']})"))
-    if capex is None:
+    chosen = CAPEX_CHOICE.get(slug)
+    if chosen:
+        euro = [f for f in euro if chosen in f["basis"]] or euro
+    found = _scaled(slug, euro, population, _("Investissement"), lines)
+    if found is not None:
+        capex = found
+    else:
         generic = True
         per_head = float(profile["generic_capex_eur_per_inhabitant"])
         central = per_head * population
         capex = (central * 0.5, central, central * 1.5)
         lines.append(
-            Line(
+            _hypothesis(
                 _("Investissement"),
                 _("%(v)s € par habitant, à ±50 %% (aucun chiffre au catalogue)")
                 % {"v": format_number(per_head)},
-                "hypothesis",
-                note=_(
-                    "Hypothèse générique du profil : à remplacer par un devis dans le scénario."
-                ),
+                _("Hypothèse générique du profil : à remplacer par un devis dans le scénario."),
             )
         )
 
-    # Running cost.
-    opex_figures = [f for f in figures if f["metric"] == "opex"]
-    opex = None
-    for f in opex_figures:
-        if f["unit"] == "percent":
-            low, high = float(f["value_min"]) / 100, float(f["value_max"]) / 100
-            opex = (capex[0] * low, capex[1] * _mid(low, high), capex[2] * high)
-            lines.append(_cite(f, _("Fonctionnement"), f"{f['label']} ({f['basis']})"))
-            break
+    # Running cost: a yearly amount read as such; a percentage of the investment only
+    # when the source states it so, else the profile's percentage as a hypothesis.
+    yearly = [f for f in figures if f["metric"] == "opex" and f["unit"] == "eur_per_year"]
+    found = _scaled(slug, yearly, population, _("Fonctionnement"), lines)
+    opex = found
+    if opex is None:
+        for f in figures:
+            if f["metric"] == "opex" and f["unit"] == "percent":
+                low, high = float(f["value_min"]) / 100, float(f["value_max"]) / 100
+                opex = (capex[0] * low, capex[1] * _mid(low, high), capex[2] * high)
+                lines.append(_cite(f, _("Fonctionnement"), f"{f['label']} ({f['basis']})"))
+                break
     if opex is None:
         rate = float(profile["generic_opex_percent"]) / 100
         opex = tuple(v * rate for v in capex)
         lines.append(
-            Line(
+            _hypothesis(
                 _("Fonctionnement"),
                 _("%(v)s %% de l'investissement par an") % {"v": format_number(rate * 100)},
-                "hypothesis",
-                note=_("Hypothèse du profil (maintenance, abonnements, licences)."),
-            )
+                _(
+                    "Hypothèse du profil (maintenance, abonnements, licences) : aucun coût "
+                    "annuel au catalogue."
+                ),
+            )  # fmt: skip
         )
 
-    # Saving.
+    # Saving: a percentage of the right cost base of the territory, else a yearly amount
+    # scaled like the costs; a stated « aucune économie directe » saves nothing.
     saving = (0.0, 0.0, 0.0)
-    has_saving = False
+    has_saving = no_direct = False
+    saving_percent = saving_base = None
     srule = SAVING_RULES.get(slug)
-    if srule:
-        key, share, contains, share_note = srule
-        percents = [
-            f for f in figures
-            if f["metric"] == "saving" and f["unit"] == "percent" and contains in f["basis"]
-        ]  # fmt: skip
-        basis = (profile.get("cost_bases") or {}).get(key)
-        if percents and basis:
-            low, central, high = (
-                v / 100 * share * basis["amount_eur"] for v in _envelope(percents)
-            )
-            saving = (low, central, high)
-            has_saving = True
-            for f in percents:
-                lines.append(_cite(f, _("Économie"), f"{f['label']} ({f['basis']})"))
-            lines.append(
-                Line(
-                    _("Base de coût"),
-                    _("%(label)s : %(amount)s € par an")
-                    % {
-                        "label": basis["label"],
-                        "amount": format_number(round(basis["amount_eur"])),
-                    },
-                    "hypothesis" if basis["is_hypothesis"] else "territory",
-                    source_title=basis.get("source", ""),
-                    note=basis.get("note", ""),
-                )  # fmt: skip
-            )
-            if share < 1:
-                lines.append(
-                    Line(
-                        _("Part concernée"),
-                        f"{format_number(share * 100)} %",
-                        "hypothesis",
-                        note=str(share_note),
-                    )  # fmt: skip
-                )
-    if not has_saving:
+    basis = (profile.get("cost_bases") or {}).get(srule[0]) if srule else None
+    percents = [
+        f for f in figures
+        if srule and f["metric"] == "saving" and f["unit"] == "percent" and srule[2] in f["basis"]
+    ]  # fmt: skip
+    amounts = [
+        f for f in figures
+        if f["metric"] == "saving" and f["unit"] == "eur_per_year"
+        and NO_DIRECT_SAVING not in f["basis"]
+    ]  # fmt: skip
+    if percents and basis:
+        _key, share, _contains, share_note = srule
+        saving_percent = tuple(
+            v * share for v in _envelope((f["value_min"], f["value_max"]) for f in percents)
+        )
+        saving_base = float(basis["amount_eur"])
+        saving = tuple(v / 100 * saving_base for v in saving_percent)
+        has_saving = True
+        for f in percents:
+            lines.append(_cite(f, _("Économie"), f"{f['label']} ({f['basis']})"))
         lines.append(
             Line(
-                _("Économie"),
-                _("aucune économie chiffrée pour ce territoire"),
-                "hypothesis",
-                note=_(
-                    "Aucun chiffre d'économie applicable : "
-                    "le plan ne compte que sa valeur de priorité."
-                ),
-            )
+                _("Base de coût"),
+                _("%(label)s : %(amount)s € par an")
+                % {"label": basis["label"], "amount": format_number(round(saving_base))},
+                "hypothesis" if basis["is_hypothesis"] else "territory",
+                source_title=basis.get("source", "") or str(MODULE_SOURCE),
+                note=basis.get("note", ""),
+            )  # fmt: skip
         )
+        if share < 1:
+            lines.append(
+                _hypothesis(_("Part concernée"), f"{format_number(share * 100)} %", share_note)
+            )
+    elif amounts:
+        found = _scaled(slug, amounts, population, _("Économie"), lines)
+        if found is not None:
+            saving, has_saving = found, True
+    if not has_saving:
+        stated = [f for f in figures if f["metric"] == "saving" and NO_DIRECT_SAVING in f["basis"]]
+        if stated:
+            no_direct = True
+            lines.append(
+                _cite(stated[0], _("Économie"), f"{stated[0]['label']} ({stated[0]['basis']})")
+            )
+        else:
+            lines.append(
+                _hypothesis(
+                    _("Économie"),
+                    _("aucune économie chiffrée pour ce territoire"),
+                    _(
+                        "Aucun chiffre d'économie applicable : "
+                        "le plan ne compte que sa valeur de priorité."
+                    ),
+                )  # fmt: skip
+            )
 
     for what, value in overrides.items():
         amount, note = value
@@ -392,7 +509,7 @@ def economics(use_case: dict, profile: dict) -> Economics:
         elif what == "opex":
             opex = (amount, amount, amount)
         elif what == "saving":
-            saving, has_saving = (amount, amount, amount), True
+            saving, has_saving, saving_percent = (amount, amount, amount), True, None
         lines.append(
             Line(
                 {
@@ -405,4 +522,9 @@ def economics(use_case: dict, profile: dict) -> Economics:
                 note=note,
             )  # fmt: skip
         )
-    return Economics(capex, opex, saving, lines, generic, has_saving)
+    return Economics(
+        capex=tuple(capex), opex=tuple(opex), saving=tuple(saving), lines=lines,
+        generic_capex=generic, has_saving_figure=has_saving,
+        units=counted[0] if counted else None, unit_label=counted[1] if counted else "",
+        saving_percent=saving_percent, saving_base_eur=saving_base, no_direct_saving=no_direct,
+    )  # fmt: skip

@@ -263,6 +263,12 @@ def solve_scenario(profile: Profile, projects: dict, first_year: int | None = No
             "saving": list(row.economics.saving),
             "generic": row.economics.generic_capex,
             "has_saving": row.economics.has_saving_figure,
+            "no_direct_saving": row.economics.no_direct_saving,
+            # The plan's perimeter and saving share, for measured savings to compare.
+            "units": row.economics.units,
+            "unit_label": row.economics.unit_label,
+            "saving_percent": row.economics.saving_percent,
+            "saving_base_eur": row.economics.saving_base_eur,
             "score": row.score,
             "aid": [aids[row.slug][end] for end in (End.LOW, End.CENTRAL, End.HIGH)],
             "aid_range": aids[row.slug]["range"],
