@@ -58,7 +58,12 @@ def measured_savings(collectivite) -> list[dict]:
     """One dict per measured project: use_case_slug, label, baseline_period,
     current_period (pairs of dates), baseline_value and current_value (per day, in
     `unit`), unit, saving_per_year_eur (None without a price), saving_percent,
-    source (how it was measured and where the price comes from)."""
+    source (how it was measured and where the price comes from).
+
+    What a like-for-like comparison needs: device_count (the measured perimeter),
+    baseline_days and current_days (days with data), days_per_year (the daily mean
+    saving is annualised × this), saved_per_year (in volume_unit), volume_unit,
+    price_per_unit (€ per volume_unit, None without a price) and price_source."""
     result = []
     rollups.ensure_fresh()
     for measure in SavingsMeasure.objects.of(collectivite).select_related("site"):
@@ -76,6 +81,7 @@ def measured_savings(collectivite) -> list[dict]:
             unit_label = units.unit_label(measure.quantity)
             baseline_value, current_value = baseline, current
         saving = baseline - current
+        device_count = measure_device_count(measure)
         result.append(
             {
                 "use_case_slug": measure.use_case_slug,
@@ -94,11 +100,19 @@ def measured_savings(collectivite) -> list[dict]:
                     "référence et %(c)s jours récents. Prix : %(price)s"
                 )
                 % {
-                    "n": measure_device_count(measure),
+                    "n": device_count,
                     "b": baseline_days,
                     "c": current_days,
                     "price": price_source or _("non renseigné"),
                 },
+                "device_count": device_count,
+                "baseline_days": baseline_days,
+                "current_days": current_days,
+                "days_per_year": 365,
+                "saved_per_year": round((baseline_value - current_value) * 365, 3),
+                "volume_unit": unit_label,
+                "price_per_unit": price,
+                "price_source": price_source or "",
             }
         )
     return result

@@ -8,30 +8,13 @@ from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
 from territoria.charts import Series, line_chart
-from territoria.roadmap import actions, story
+from territoria.roadmap import actions, measured, story
 from territoria.roadmap.enums import End
 from territoria.roadmap.forms import AdoptForm, DecisionForm, LockDoneForm
 from territoria.roadmap.models import Scenario
 from territoria.roadmap.views.common import roadmap_for, scenario_of
 
 NOT_PLANNED_SHOWN = 12
-
-
-def measured_savings(collectivite) -> dict:
-    """{use case slug: {"eur_per_year", "source"}} measured by the sensors module."""
-    from territoria.sensors.links import measured_savings as sensors_savings
-
-    found = {}
-    for measure in sensors_savings(collectivite):
-        slug, amount = measure.get("use_case_slug"), measure.get("saving_per_year_eur")
-        if slug and amount is not None:
-            entry = found.setdefault(slug, {"eur_per_year": 0, "source": []})
-            entry["eur_per_year"] += float(amount)
-            entry["source"].append(str(measure.get("source") or measure.get("label") or ""))
-    return {
-        slug: {"eur_per_year": e["eur_per_year"], "source": " ; ".join(filter(None, e["source"]))}
-        for slug, e in found.items()
-    }
 
 
 def summary(plan: dict, economics: dict) -> dict:
@@ -58,7 +41,6 @@ def plan_context(scenario: Scenario, end: str) -> dict:
     economics = result["economics"]
     plan = ends[end]
     projects = {p.use_case.slug: p for p in scenario.projects.select_related("use_case")}
-    measured = measured_savings(scenario.collectivite)
     context = {
         "scenario": scenario,
         "end": end,
@@ -73,6 +55,7 @@ def plan_context(scenario: Scenario, end: str) -> dict:
     if "error" in plan:
         return context | {"plan_error": plan["error"]}
     titles = {slug: eco["title"] for slug, eco in economics.items()}
+    compared = measured.comparisons(scenario, plan)
     planned = []
     for slug, year in sorted(plan["starts"].items(), key=lambda item: (item[1], titles[item[0]])):
         eco = economics[slug]
@@ -81,7 +64,7 @@ def plan_context(scenario: Scenario, end: str) -> dict:
             {
                 "slug": slug, "title": titles[slug], "year": year, "eco": eco,
                 "reason": plan["reasons"].get(slug, ""), "project": project,
-                "measured": measured.get(slug),
+                "measured": compared.get(slug),
             }
         )  # fmt: skip
     done = [
