@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from territoria.roadmap.templatetags.roadmap_tags import eur, eur_range, pct
 
@@ -71,7 +72,8 @@ def tell(context: dict, collectivite) -> list[SafeString]:
             format_html(
                 _("Ces économies, ajoutées au budget annuel, paient ensuite {steps}{more}."),
                 steps=SafeString(steps),
-                more=_(" et %(n)s autres projets") % {"n": len(later) - 4}
+                more=ngettext(" et %(n)s autre projet", " et %(n)s autres projets", len(later) - 4)
+                % {"n": len(later) - 4}
                 if len(later) > 4
                 else "",
             )
