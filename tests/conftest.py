@@ -7,6 +7,7 @@ import pytest
 
 from territoria.accounts.enums import Role
 from tests.factories import make_collectivite, make_commune, make_epci, make_member, make_user
+from tests.serving import instance_env, manage, throwaway_database
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +73,15 @@ def shipped_catalogue(world):
             make_commune(row["insee"], row["commune"], population=row.get("population") or 10_000)
     content.load()
     return world
+
+
+@pytest.fixture(scope="session")
+def prepared_demo(tmp_path_factory):
+    """The whole demonstration prepared once per run (`territoria demo --no-serve`) in a
+    throwaway folder and database, for the tests that serve it themselves (the API
+    conformance and the data.gouv.fr harvest): (environment, folder)."""
+    var_dir = tmp_path_factory.mktemp("prepared-demo")
+    with throwaway_database("prepared_demo") as database:
+        env = instance_env(var_dir) | database
+        manage(env, "demo", "--no-serve")
+        yield env, var_dir

@@ -3,13 +3,16 @@ line (« Territoria écoute sur … »), never by a deadline a loaded machine ca
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from territoria.server import wait_until_answering
@@ -76,3 +79,53 @@ def wait_for_port(process: subprocess.Popen, port: int) -> None:
     """For a server started without `territoria`: wait until it answers on 127.0.0.1."""
     if not wait_until_answering(process, "127.0.0.1", port):
         pytest.fail(f"the server on port {port} stopped before answering")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def instance_env(var_dir: Path) -> dict[str, str]:
+    """The environment of a throwaway instance living in var_dir."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND"}
+    }
+    return env | {"TERRITORIA_VAR_DIR": str(var_dir), "WEB_WORKERS": "2"}
+
+
+@contextlib.contextmanager
+def throwaway_database(suffix: str) -> Iterator[dict[str, str]]:
+    """An instance's own database: SQLite in its folder ({}), or, when the suite runs on
+    PostgreSQL, a fresh database on the same server, dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield {}
+        return
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'territoria'}_{suffix}"
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield {"DATABASE_URL": parts._replace(path=f"/{name}").geturl()}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 900) -> str:
+    """Run `territoria ARGS` to completion in an instance; its output, or the test fails."""
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "territoria.cli", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(
+            f"`territoria {' '.join(args)}` failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        )
+    return done.stdout

@@ -4,20 +4,17 @@ with the demo's identifiers, fleet key and a member's session supplied so operat
 work on real objects, not only on 404s. No server error; every status, content type
 and body as documented; schema-violating requests refused."""
 
-import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from territoria.sensors.enums import Quantity
-from tests.browser.conftest import _free_port, instance_env
-from tests.serving import territoria
+from tests.serving import free_port, territoria
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -66,43 +63,14 @@ def _manage_shell(env, code: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-@contextlib.contextmanager
-def _database(var_dir):
-    """The instance's database: SQLite in its folder, or, when the suite runs on
-    PostgreSQL, a throwaway database on the same server."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield {}
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'territoria'}_api_demo"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield {"DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}"))}
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The full demonstration prepared in a throwaway folder, served on loopback."""
-    var_dir = tmp_path_factory.mktemp("api-demo")
-    with _database(var_dir) as database:
-        env = instance_env(var_dir) | database
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "territoria.cli", "demo", "--no-serve"],
-            cwd=ROOT, env=env, capture_output=True, timeout=600, check=True,
-        )  # fmt: skip
-        identifiers = json.loads(_manage_shell(env, IDENTIFIERS))
-        serve = ["serve", "--port", str(_free_port())]
-        with territoria(serve, env, var_dir / "serve.log") as url:
-            yield url, identifiers, env
+def demo(prepared_demo):
+    """The full demonstration, prepared once for the run, served on loopback."""
+    env, var_dir = prepared_demo
+    identifiers = json.loads(_manage_shell(env, IDENTIFIERS))
+    serve = ["serve", "--port", str(free_port())]
+    with territoria(serve, env, var_dir / "serve-api.log") as url:
+        yield url, identifiers, env
 
 
 def _config(ids: dict) -> str:

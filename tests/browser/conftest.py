@@ -2,15 +2,13 @@
 started with `territoria demo` on a free port of 127.0.0.1 in a throwaway folder."""
 
 import contextlib
-import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.serving import territoria
+from tests.serving import free_port, instance_env, territoria
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
@@ -26,27 +24,11 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def instance_env(var_dir: Path) -> dict[str, str]:
-    """The environment of a throwaway instance living in var_dir."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND"}
-    }
-    return env | {"TERRITORIA_VAR_DIR": str(var_dir), "WEB_WORKERS": "2"}
-
-
 @contextlib.contextmanager
 def serving(var_dir: Path, command: str):
     """Run `territoria <command> --port P` on a free port until the block ends; yields
     its URL once it says it listens."""
-    args = [command, "--port", str(_free_port())]
+    args = [command, "--port", str(free_port())]
     with territoria(args, instance_env(var_dir), var_dir / f"{command}.log") as url:
         yield url
 

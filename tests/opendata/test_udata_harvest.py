@@ -2,17 +2,12 @@
 ingests the demo's catalogues whole, served by the production server on 127.0.0.1:
 every dataset and file, with the titles, licences, periods and extents we publish."""
 
-import contextlib
 import json
 import os
-import socket
 import subprocess
-import sys
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, RDF
@@ -21,6 +16,7 @@ from territoria.opendata.demo import UPLOADS
 from territoria.opendata.enums import LICENCE_URLS
 from territoria.server import production_environment, server_command
 from territoria.territories.demo import DEMO_COMMUNES
+from tests.serving import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("udata_harvest_driver.py")
@@ -46,87 +42,28 @@ def _harvester() -> Path:
     return HARVESTER
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
         return response.read()
 
 
-def _wait_until_serving(process, url: str, log: Path) -> None:
-    """Until the catalogue answers; fails as soon as the server process dies."""
-    while True:
-        try:
-            _get(url)
-            return
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail("the server did not start:\n" + log.read_text()[-3000:])
-            try:
-                process.wait(timeout=0.5)
-            except subprocess.TimeoutExpired:
-                pass
-
-
-@contextlib.contextmanager
-def demo_database():
-    """On the PostgreSQL run, a fresh database of its own beside the tests' one, dropped
-    afterwards (None: the demo's SQLite file in its var dir)."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield None
-        return
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/')}_udata_demo"
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The demo, prepared as `territoria demo` does, served by the production server
-    (without collecting static files: catalogues need none)."""
+def served(prepared_demo):
+    """The demo, prepared once for the run as `territoria demo` does, served by the
+    production server (catalogues need no static files), small catalogue pages so the
+    harvester follows hydra:next."""
     harvester = _harvester()
-    with demo_database() as database_url:
-        yield from _serve_demo(tmp_path_factory.mktemp("udata-demo"), database_url, harvester)
-
-
-def _serve_demo(var_dir: Path, database_url: str | None, harvester: Path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "TASK_BACKEND"}
-    }
-    env |= {"TERRITORIA_VAR_DIR": str(var_dir), "OPENDATA_CATALOG_PAGE_SIZE": str(PAGE_SIZE)}
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    prepared = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "territoria.cli", "demo", "--no-serve"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert prepared.returncode == 0, prepared.stdout[-2000:] + prepared.stderr[-3000:]
-    port = _free_port()
-    log = var_dir / "server.log"
-    with log.open("w") as out:
+    env, var_dir = prepared_demo
+    env = env | {"OPENDATA_CATALOG_PAGE_SIZE": str(PAGE_SIZE)}
+    port = free_port()
+    with (var_dir / "server-udata.log").open("w") as out:
         process = subprocess.Popen(  # noqa: S603
             server_command(host="127.0.0.1", port=port, workers=1),
             cwd=ROOT, env=production_environment(env), stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(process, f"{url}/donnees/catalog.ttl", log)
-        yield url, harvester
+        wait_for_port(process, port)
+        yield f"http://127.0.0.1:{port}", harvester
     finally:
         process.terminate()
         try:
