@@ -12,13 +12,13 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from territoria.opendata import actions
 from territoria.opendata.enums import Source
 from tests.opendata.factories import generated
+from tests.standards import standard
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 LO2 = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
 STANDARDS = Path(__file__).resolve().parent / "shapes"
-SHARED = Path("/work/shared/standards/dcat-ap-3.0.1")
 # rdflib's JSON-LD parser still builds a ConjunctiveGraph internally.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
@@ -27,7 +27,7 @@ def shapes() -> Graph:
     graph = Graph()
     for name in ("shapes.ttl", "range.ttl"):
         local = STANDARDS / name
-        graph.parse(local if local.exists() else SHARED / name, format="turtle")
+        graph.parse(local if local.exists() else standard(f"dcat-ap-3.0.1/{name}"), format="turtle")
     return graph
 
 

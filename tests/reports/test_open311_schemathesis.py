@@ -18,16 +18,16 @@ from tests.reports.factories import (
     make_report,
     make_zone,
 )
+from tests.standards import standard
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT.parent / "shared" / "standards" / "open311" / "fixmystreet-open311-openapi.json"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="the OpenAPI file of the shared standards")
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_server_error_and_conforming_bodies(live_server, tmp_path):
     """Every Open311 operation answers without a 5xx and with bodies matching the spec."""
+    spec = standard("open311/fixmystreet-open311-openapi.json")
     epci = make_epci("200036135", "CC Coeur de France")
     commune = make_commune("18197", "Saint-Amand-Montrond", epci=epci, postal_codes=["18200"])
     collectivite = make_collectivite(commune, "saint-amand-montrond")
@@ -59,7 +59,7 @@ def test_schemathesis_finds_no_server_error_and_conforming_bodies(live_server, t
         "--config-file",
         str(config),
         "run",
-        str(SPEC),
+        str(spec),
         "--url",
         f"{live_server.url}/open311/v2",
         "--checks",
