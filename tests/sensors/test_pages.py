@@ -390,3 +390,29 @@ def test_alert_page_sums_up_the_last_90_days_per_kind(fleet, world, client):
     summary = page.split('id="summary-title"')[1]
     cells = [" ".join(c.split()) for c in re.findall(r"<td>(.*?)</td>", summary, re.S)]
     assert cells == ["2", "1", "3,0 h", "4,0 h", "1", "0", "—", "—"]
+
+
+@pytest.mark.django_db
+def test_an_elu_reads_dashboards_but_sees_no_keys_nor_uploads(fleet, world, client):
+    """Fleets (their keys and connection addresses) and file uploads are the agents'
+    work: an élu gets neither the links nor the pages; the agent gets both."""
+    from django.urls import reverse
+
+    from territoria.accounts.enums import Role
+    from tests.factories import make_member
+
+    town = {"slug": world.saint_amand.slug}
+    pages = [
+        reverse("sensors:fleets", kwargs=town),
+        reverse("sensors:fleet", kwargs=town | {"pk": fleet.pk}),
+        reverse("sensors:upload", kwargs=town),
+        reverse("sensors:device_import", kwargs=town | {"pk": fleet.pk}),
+    ]
+    client.force_login(make_member(world.saint_amand, Role.ELU, "elu@saint-amand.fr"))
+    dashboard = client.get(reverse("sensors:dashboard", kwargs=town)).content.decode()
+    assert "Flottes et raccordement" not in dashboard and "Envoyer un fichier" not in dashboard
+    assert [client.get(url).status_code for url in pages] == [403] * 4
+    client.force_login(world.agent_saint_amand)
+    dashboard = client.get(reverse("sensors:dashboard", kwargs=town)).content.decode()
+    assert "Flottes et raccordement" in dashboard
+    assert [client.get(url).status_code for url in pages] == [200] * 4

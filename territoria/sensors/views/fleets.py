@@ -18,13 +18,18 @@ from territoria.sensors.views.common import scoped
 from territoria.territories.tenancy import collectivite_for
 
 
+def _operator_only(request, collectivite):
+    """Fleets, their keys and files are the agents' work: élus read the dashboards."""
+    if not may_operate(request.user, collectivite):
+        raise PermissionDenied
+
+
 def fleet_list(request, slug):
     collectivite = collectivite_for(request, slug, "view_private")
-    can = {"change": may_operate(request.user, collectivite)}
+    _operator_only(request, collectivite)
+    can = {"change": True}
     form = FleetForm(request.POST or None)
     if request.method == "POST":
-        if not can["change"]:
-            raise PermissionDenied
         if form.is_valid():
             try:
                 fleet, key = actions.create_fleet(
@@ -72,6 +77,7 @@ def _fleet_context(request, collectivite, fleet) -> dict:
 
 def fleet_detail(request, slug, pk):
     collectivite, fleet = scoped(request, slug, Fleet, pk)
+    _operator_only(request, collectivite)
     return render(
         request, "sensors/fleet_detail.html", _fleet_context(request, collectivite, fleet)
     )
@@ -111,8 +117,7 @@ def upload(request, slug):
     """An agent sends a CSV file of readings; a bad line refuses the whole file and the
     report names every bad line."""
     collectivite = collectivite_for(request, slug, "view_private")
-    if not may_operate(request.user, collectivite):
-        raise PermissionDenied
+    _operator_only(request, collectivite)
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     report = stored = None
     if request.method == "POST" and form.is_valid():
