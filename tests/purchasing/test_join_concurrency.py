@@ -19,10 +19,9 @@ import pytest
 from territoria.accounts.enums import Role
 from territoria.purchasing.convention import convention
 from territoria.purchasing.models import Need
-from tests.browser.conftest import _free_port
 from tests.factories import make_member
 from tests.purchasing.factories import make_campaign
-from tests.serving import territoria
+from tests.serving import free_port, territoria
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 12
@@ -37,7 +36,7 @@ def server(tmp_path):
         pytest.skip("concurrent writers are a PostgreSQL deployment's case")
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": url,

@@ -4,7 +4,6 @@ nothing: the client retries each batch until it is acknowledged."""
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from territoria.server import server_command
-from tests.serving import wait_for_port
+from tests.serving import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEVICES = 50
@@ -46,12 +45,6 @@ Device.objects.bulk_create(
 )
 print(key)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _env(var_dir: Path) -> dict:
@@ -123,7 +116,7 @@ def test_readings_survive_a_killed_server(tmp_path):
     )
     assert setup.returncode == 0, setup.stderr[-2000:]
     key = setup.stdout.strip().splitlines()[-1]
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api/capteurs/releves"
     server = _start(tmp_path, port)
     batches = _batches()
