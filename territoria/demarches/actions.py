@@ -2,7 +2,6 @@
 update, file a dossier, instruct it. Validation first, then one transaction; emails
 leave once it commits."""
 
-import datetime
 import re
 from functools import partial
 
@@ -255,7 +254,3 @@ def write(dossier: Dossier, user, text: str, *, internal: bool) -> Event:
         if not internal:
             transaction.on_commit(partial(_send_update, event.pk))
     return event
-
-
-def days_ago(days: int) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=days)

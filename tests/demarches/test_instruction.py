@@ -129,3 +129,23 @@ def test_an_elu_cannot_read_dossiers(dw, client, world):
     dossier = _file(dw.adoption)
     client.force_login(elu)
     assert client.get(_url("dossier", dossier, dossier_id=dossier.pk)).status_code == 403
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_queue_and_export_do_not_grow_with_the_dossiers(dw, client):
+    """Listing and exporting 1 or 6 dossiers takes the same number of queries."""
+    first = _file(dw.adoption)
+    client.force_login(dw.world.agent_saint_amand)
+    urls = [_url("queue", first), _url("export", first)]
+    before = [_queries(client, url) for url in urls]
+    for _n in range(5):
+        _file(dw.adoption)
+    assert [_queries(client, url) for url in urls] == before

@@ -4,7 +4,7 @@ the receipt and the tracking page reached by the unguessable link."""
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from territoria.demarches import actions
+from territoria.demarches import actions, engine
 from territoria.demarches.enums import EventKind
 from territoria.demarches.forms import DossierForm
 from territoria.demarches.models import Adoption, Dossier
@@ -49,10 +49,10 @@ def fill(request, slug, adoption_id):
             form.add_engine_errors(errors)
         else:
             # Show every field's problem at once, not the email's first.
-            _answers, _files, errors = actions.engine.clean_answers(
+            _answers, _files, errors = engine.clean_answers(
                 fields, form.raw_answers(), lambda code: True
             )
-            form.add_engine_errors({k: v for k, v in errors.items()})
+            form.add_engine_errors(errors)
     else:
         form = DossierForm(fields)
     context["form"] = form
