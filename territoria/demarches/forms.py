@@ -165,3 +165,28 @@ class QueueFilter(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class FieldsForm(forms.Form):
+    """A template's fields as JSON (format in docs/demarches.md), checked by the engine."""
+
+    fields_json = forms.CharField(
+        label=gettext_lazy("Champs (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+    )
+
+    def clean_fields_json(self):
+        import json
+
+        text = self.cleaned_data["fields_json"]
+        try:
+            fields = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("JSON illisible ligne %(line)s, colonne %(column)s.")
+                % {"line": error.lineno, "column": error.colno}
+            ) from None
+        try:
+            return engine.check_definition(fields)
+        except engine.DefinitionError as error:
+            raise forms.ValidationError(error.problems) from None

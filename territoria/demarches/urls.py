@@ -8,6 +8,7 @@ urlpatterns = [
     path("", library.library, name="library"),
     path("modeles/<slug:template_slug>/", library.template_detail, name="template"),
     path("modeles/<slug:template_slug>/publier/", library.publish, name="publish"),
+    path("modeles/<slug:template_slug>/champs/", library.edit_fields, name="fields"),
     path("suivi/<str:token>/", public.track, name="track"),
     path("<slug:slug>/", public.procedures, name="procedures"),
     path("<slug:slug>/<int:adoption_id>/", public.fill, name="fill"),

@@ -31,6 +31,7 @@ def samples(world):
     return {
         "demarches:template": {"template_slug": template.slug},
         "demarches:publish": {"template_slug": template.slug},
+        "demarches:fields": {"template_slug": template.slug},
         "demarches:track": {"token": "faux-jeton"},
         "demarches:procedures": {"slug": slug},
         "demarches:fill": ids,

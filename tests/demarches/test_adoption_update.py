@@ -69,3 +69,34 @@ def test_only_the_owner_publishes(dw, client):
     client.force_login(dw.world.agent_saint_amand)
     url = reverse("demarches:publish", kwargs={"template_slug": dw.template.slug})
     assert client.post(url).status_code == 404
+
+
+def test_the_owner_edits_fields_then_publishes_a_version(dw, client):
+    """An EPCI agent's bad JSON is refused with every problem and changes nothing; good
+    fields are saved, and adopters see an update only once they are published."""
+    import json
+
+    client.force_login(dw.world.agent_cc)
+    url = reverse("demarches:fields", kwargs={"template_slug": dw.template.slug})
+    response = client.post(url, {"fields_json": "[{"})
+    assert "JSON illisible ligne 1, colonne 3." in response.content.decode()
+    bad = [{"id": "x", "type": "hologram", "label": "X"}]
+    response = client.post(url, {"fields_json": json.dumps(bad)})
+    assert "Champ n°1 (x) : type « hologram » inconnu." in response.content.decode()
+    dw.template.refresh_from_db()
+    assert dw.template.fields == FIELDS
+    new = [*FIELDS, {"id": "horaires", "type": "text", "label": "Horaires"}]
+    assert client.post(url, {"fields_json": json.dumps(new)}).status_code == 302
+    dw.adoption.refresh_from_db()
+    assert not dw.adoption.update_available()
+    publish = reverse("demarches:publish", kwargs={"template_slug": dw.template.slug})
+    client.post(publish)
+    dw.adoption.refresh_from_db()
+    assert dw.adoption.update_available()
+
+
+def test_an_adopter_cannot_edit_the_owners_fields(dw, client):
+    """Saint-Amand-Montrond's agent gets 404 on the EPCI template's field editor."""
+    client.force_login(dw.world.agent_saint_amand)
+    url = reverse("demarches:fields", kwargs={"template_slug": dw.template.slug})
+    assert client.get(url).status_code == 404

@@ -1,6 +1,8 @@
 """The library of templates (public), adoption and upstream updates (the
 collectivité's agents and admins)."""
 
+import json
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoria.demarches import actions, engine
-from territoria.demarches.forms import AdoptionForm
+from territoria.demarches.forms import AdoptionForm, FieldsForm
 from territoria.demarches.models import Adoption, FormTemplate
 from territoria.demarches.views.access import staff_collectivite as _staff
 
@@ -38,6 +40,24 @@ def template_detail(request, template_slug):
         "can": template.get_abilities(request.user),
     }
     return render(request, "demarches/template.html", context)
+
+
+def edit_fields(request, template_slug):
+    """The owner edits the working fields; adopters see nothing until it publishes."""
+    template = get_object_or_404(FormTemplate.objects.visible_to(request.user), slug=template_slug)
+    if not template.get_abilities(request.user)["change"]:
+        raise Http404
+    initial = {"fields_json": json.dumps(template.fields, ensure_ascii=False, indent=2)}
+    form = FieldsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        template.fields = form.cleaned_data["fields_json"]
+        template.save(update_fields=["fields", "updated_at"])
+        messages.success(
+            request,
+            _("Champs enregistrés : publiez-les pour les proposer aux collectivités."),
+        )
+        return redirect(template)
+    return render(request, "demarches/fields.html", {"template": template, "form": form})
 
 
 @require_POST
