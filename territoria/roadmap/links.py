@@ -6,7 +6,9 @@
   matches aid to them);
 - `population(collectivite)`: the population the profile states (the funding module
   evaluates eligibility on it), or None without a saved profile;
-- `use_case_slot(request, use_case)`: the HTML the catalogue shows on a use case's page.
+- `use_case_slot(request, use_case)`: the HTML the catalogue shows on a use case's page;
+- `measured_comparisons(collectivite)`: measured against planned savings of the current
+  plan's projects, like for like (the plan page's own comparison).
 """
 
 from django.template.loader import render_to_string
@@ -76,6 +78,18 @@ def projects_of(collectivite) -> list[dict]:
         }
         for p in projects
     ]
+
+
+def measured_comparisons(collectivite) -> dict[str, dict]:
+    """{use case slug: comparison} for the current plan's measured projects: planned and
+    measured savings on the same perimeter, period and price, with the sentence
+    explaining the gap (see roadmap.measured.compare)."""
+    from territoria.roadmap.measured import comparisons
+
+    scenario = Scenario.objects.current_of(collectivite)
+    if scenario is None or not scenario.result.get("ends"):
+        return {}
+    return comparisons(scenario, scenario.result["ends"].get("central", {}))
 
 
 def use_case_slot(request, use_case) -> str:

@@ -23,4 +23,9 @@ urlpatterns = [
     path(
         "c/<slug:slug>/scenarios/<int:pk>/tresorerie.csv", exports.scenario_csv, name="scenario_csv"
     ),
+    path(
+        "c/<slug:slug>/scenarios/<int:pk>/projets.csv",
+        exports.scenario_projects_csv,
+        name="scenario_projects_csv",
+    ),
 ]

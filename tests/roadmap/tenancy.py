@@ -50,6 +50,7 @@ def samples(world):
         "roadmap:delete": one,
         "roadmap:scenario_pdf": one,
         "roadmap:scenario_csv": one,
+        "roadmap:scenario_projects_csv": one,
         "api:roadmap_plan": town,
         "CANARIES": [CANARY_NOTE, CANARY_SCENARIO, CANARY_SOURCE],
     }

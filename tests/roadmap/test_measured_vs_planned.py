@@ -1,7 +1,9 @@
 """Measured savings beside planned ones, like for like: same perimeter, a year, the
 same price, the gap said in words; a project measured before its year is « réalisé »."""
 
+import csv
 import datetime
+import io
 import subprocess
 
 from django.urls import reverse
@@ -162,3 +164,41 @@ def test_the_plan_page_and_pdf_show_the_like_for_like_comparison(
     text = " ".join(text.split())
     assert f"réalisé depuis {measure.current_start.year}" in text
     assert "4 appareils mesurés sur 99 compteurs communaux prévus" in text.replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_the_projects_csv_carries_the_same_comparison(saint_amand, client, shipped):
+    """The projects CSV gives, per project, the planned and measured savings, the
+    perimeter, days, both prices and the sentence the page shows."""
+    client.force_login(shipped.agent_saint_amand)
+    response = client.get(
+        reverse(
+            "roadmap:scenario_projects_csv",
+            kwargs={"slug": "saint-amand-montrond", "pk": saint_amand.pk},
+        )
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    water = next(r for r in rows if r["cas_usage"] == "capteurs-fuites-eau")
+    page = client.get(saint_amand.get_absolute_url()).context["planned"]
+    shown = next(p for p in page if p["slug"] == "capteurs-fuites-eau")["measured"]
+    assert water["statut"] == "realise"
+    assert water["realise_depuis"] == str(shown["since_year"])
+    assert water["economie_mesuree_eur_par_an"] == "2555.00"
+    assert water["appareils_mesures"] == "4" and water["unites_prevues"] == "99"
+    assert water["jours_mesures"] == "30"
+    assert water["prix_mesure_eur"] == "3.5000"
+    assert water["explication"] == shown["explanation"]
+    others = [r for r in rows if r["cas_usage"] != "capteurs-fuites-eau"]
+    assert others and all(r["statut"] == "prevu" for r in others)
+
+
+@pytest.mark.django_db
+def test_other_modules_read_the_same_comparison(saint_amand, client, shipped):
+    """The roadmap's public link gives the sensors page the comparison the plan shows."""
+    from territoria.roadmap.links import measured_comparisons
+
+    client.force_login(shipped.agent_saint_amand)
+    page = client.get(saint_amand.get_absolute_url()).context["planned"]
+    shown = next(p for p in page if p["slug"] == "capteurs-fuites-eau")["measured"]
+    assert measured_comparisons(shipped.saint_amand)["capteurs-fuites-eau"] == shown

@@ -77,3 +77,47 @@ def scenario_csv(request, slug, pk):
             ]
             writer.writerow([end, *values, " | ".join(titles[s] for s in row["starts"])])
     return response
+
+
+PROJECT_COLUMNS = [
+    "cas_usage", "projet", "statut", "annee_prevue", "realise_depuis", "investissement_eur",
+    "fonctionnement_eur_par_an", "economie_prevue_eur_par_an", "unites_prevues",
+    "economie_prevue_perimetre_mesure_eur_par_an", "economie_mesuree_eur_par_an",
+    "economie_mesuree_au_prix_du_profil_eur_par_an", "appareils_mesures", "jours_mesures",
+    "prix_mesure_eur", "prix_profil_eur", "part_prevue_pct", "part_mesuree_pct", "explication",
+]  # fmt: skip
+
+
+def _amount(value, digits=2):
+    return "" if value is None else Decimal(f"{value:.{digits}f}")
+
+
+def scenario_projects_csv(request, slug, pk):
+    """The central plan's projects, planned against measured like the plan page
+    (same comparison): one row per project; comma-separated UTF-8, point decimals."""
+    collectivite, _profile, _abilities = roadmap_for(request, slug)
+    scenario = scenario_of(collectivite, pk)
+    response, writer = tabular.csv_response(_filename(scenario, "csv").replace(
+        "feuille-de-route-", "projets-"
+    ))  # fmt: skip
+    writer.writerow(PROJECT_COLUMNS)
+    for item in plan_context(scenario, End.CENTRAL).get("planned", []):
+        eco, found = item["eco"], item["measured"] or {}
+        writer.writerow(
+            [
+                item["slug"], item["title"],
+                "realise" if found.get("realised") else "prevu", item["year"],
+                found.get("since_year", "") if found.get("realised") else "",
+                _amount(eco["capex"][1]), _amount(eco["opex"][1]),
+                _amount(eco["saving"][1]) if eco.get("has_saving") else "",
+                eco.get("units") or "",
+                _amount(found.get("planned_on_perimeter")),
+                _amount(found.get("eur_per_year")), _amount(found.get("at_profile_price")),
+                found.get("devices", ""), found.get("days", ""),
+                _amount(found.get("price"), 4), _amount(found.get("profile_price"), 4),
+                _amount(found.get("planned_percent"), 1),
+                _amount(found.get("measured_percent"), 1),
+                found.get("explanation", ""),
+            ]
+        )  # fmt: skip
+    return response
