@@ -96,3 +96,24 @@ def test_the_form_works_without_javascript_on_a_phone(dw, client):
 def test_a_wrong_tracking_link_is_not_found(client, dw):
     """Only the exact link opens a dossier."""
     assert client.get(reverse("demarches:track", kwargs={"token": "devine"})).status_code == 404
+
+
+def test_a_procedure_not_yet_open_says_when_it_opens(dw, client):
+    """Before its opening date the procedure gives the date and takes nothing."""
+    dw.adoption.opens_on = datetime.date.today() + datetime.timedelta(days=3)
+    dw.adoption.save()
+    response = _post(client, dw.adoption, good_answers())
+    day = dw.adoption.opens_on.strftime("%d/%m/%Y")
+    assert f"Cette démarche ouvrira le {day} : revenez à partir de cette date." in (
+        response.content.decode()
+    )
+    assert Dossier.objects.count() == 0
+
+
+def test_mon_espace_offers_the_dossiers_to_instruct(dw, client):
+    """An agent's « Mon espace » links to the procedures with the count waiting."""
+    _post(client, dw.adoption, good_answers())
+    client.force_login(dw.world.agent_saint_amand)
+    body = client.get(reverse("accounts:space")).content.decode()
+    assert reverse("demarches:manage", kwargs={"slug": "saint-amand-montrond"}) in body
+    assert "Démarches en ligne" in body
