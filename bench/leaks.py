@@ -292,6 +292,7 @@ def calibration_bench(years: int, seed: int, leaks_per_size: int) -> dict:
 
 # ---------------------------------------------------------------- household archetypes
 
+GATE = os.environ.get("LEAKS_GATE", "1") == "1"
 EVAL_FROM_NIGHT = 10  # nights before only build each meter's normal
 MIN_LPH = 2.0
 
@@ -387,6 +388,11 @@ def household_seed(seed: int, meters: int, days: int) -> dict:
     for d in range(EVAL_FROM_NIGHT, len(nights)):
         window = levels[:, max(0, d + 1 - baseline.WINDOW - baseline.MAX_RUN - 2) : d + 1]
         result = baseline.detect(window)
+        if GATE:
+            last_day = volumes[:, slice(*np.searchsorted(ts, [ends[d] - DAY, ends[d]]))]
+            result["alarm"] &= baseline.still_running(
+                last_day, result["normal"], result["rate"], coarse
+            )
         alarm[:, d] = result["alarm"]
         for m in np.flatnonzero(result["alarm"] & ~alarm[:, d - 1]):
             first = d + 1 - window.shape[1] + int(result["first"][m])

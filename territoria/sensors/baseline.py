@@ -122,18 +122,39 @@ def detect(levels: np.ndarray, *, window=WINDOW, k=K, floor=FLOOR, alpha=ALPHA) 
     recent = (first >= 0) & (first >= n - run - 2)
     enough = np.isfinite(history).sum(axis=1) >= MIN_BASELINE
     above = np.where(in_run, levels > bar[:, None], True).all(axis=1)
-    alarm = recent & enough & above
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         level = np.nanmedian(np.where(in_run, levels, np.nan), axis=1)
+    rise = level - np.nan_to_num(normal)
+    alarm = recent & enough & above
     return {
         "alarm": alarm,
-        "rate": np.where(alarm, level - np.nan_to_num(normal), 0.0),
+        "rate": np.where(alarm, rise, 0.0),
         "normal": np.nan_to_num(normal),
         "spread": spread,
         "first": np.where(alarm, first, -1),
         "run": run,
     }
+
+
+def still_running(last_day: np.ndarray, normal, rise, coarse) -> np.ndarray:
+    """A leak runs every hour: per meter, whether its last 24 hourly volumes (NaN when
+    missing) agree. Read to the litre: no hour below normal + half the rise. Read to
+    10 L: no run of empty hours longer than one 10 L step at that rate allows."""
+    last_day = np.asarray(last_day, dtype=float)
+    normal, rise = np.asarray(normal, dtype=float), np.asarray(rise, dtype=float)
+    known = np.isfinite(last_day)
+    with np.errstate(invalid="ignore"):
+        below = (known & (last_day < (normal + rise / 2)[:, None])).any(axis=1)
+    empty = known & (last_day <= 0)
+    longest = np.zeros(len(last_day), dtype=int)
+    current = np.zeros(len(last_day), dtype=int)
+    for column in empty.T:
+        current = np.where(column, current + 1, 0)
+        longest = np.maximum(longest, current)
+    with np.errstate(divide="ignore"):
+        allowed = np.ceil(COARSE_LITRES / np.maximum(rise, 1e-9)) + 1
+    return np.where(np.asarray(coarse), longest <= allowed, ~below)
 
 
 def leak_start(volumes, ts, normal: float, rate: float, *, coarse: bool = False) -> int:

@@ -129,6 +129,8 @@ def continuous_flow(collectivite, now) -> list:
     )
     found = baseline.detect(baseline.night_levels(minimum, total, count, coarse))
     flagged = np.flatnonzero(found["alarm"])
+    if len(flagged):
+        flagged = flagged[_still_running(now, device_ids, flagged, found, coarse)]
     if not len(flagged):
         return []
     starts = _change_starts(device_ids, flagged, found, nights, coarse)
@@ -169,6 +171,24 @@ def continuous_flow(collectivite, now) -> list:
             )
         )
     return opened
+
+
+def _still_running(now, device_ids, flagged, found, coarse) -> np.ndarray:
+    """Whether each flagged meter's last 24 complete hours agree with a leak running
+    every hour (`baseline.still_running`); missing hours stay unknown."""
+    end = _epoch(now) // HOUR * HOUR
+    position = {int(device_ids[m]): i for i, m in enumerate(flagged)}
+    last_day = np.full((len(flagged), 24), np.nan)
+    marks = ",".join(["%s"] * len(flagged))
+    for device_id, hour, total in _rows(
+        "SELECT device_id, hour, total FROM sensors_hourly WHERE hour >= %s "  # noqa: S608
+        f"AND hour < %s AND quantity = %s AND device_id IN ({marks})",
+        [end - DAY, end, Quantity.WATER_VOLUME, *device_ids[flagged].tolist()],
+    ):
+        last_day[position[device_id], (hour - end + DAY) // HOUR] = total
+    return baseline.still_running(
+        last_day, found["normal"][flagged], found["rate"][flagged], coarse[flagged]
+    )
 
 
 def _change_starts(device_ids, flagged, found, nights, coarse) -> dict[int, int]:

@@ -128,6 +128,19 @@ def test_a_meter_read_to_ten_litres_shows_a_small_leak():
     assert found is not None and 3.0 <= results[found]["rate"][0] <= 7.0
 
 
+def test_a_rise_that_stopped_during_the_last_day_is_not_a_running_leak():
+    """A leak runs every hour: an empty hour in the last 24 h (read to the litre), or
+    empty hours longer than a 10 L step needs at that rate, clear the meter."""
+    day = np.full((4, 24), 5.0)
+    day[1, 14] = 0.0  # an hour without water
+    day[2] = np.where(np.arange(24) % 2 == 0, 10.0, 0.0)  # a 10 L step every 2 h
+    day[3] = np.where(np.arange(24) % 8 == 0, 10.0, 0.0)  # every 8 h: too sparse
+    running = baseline.still_running(
+        day, np.zeros(4), np.array([5.0, 5.0, 5.0, 5.0]), np.array([False, False, True, True])
+    )
+    assert running.tolist() == [True, False, True, False]
+
+
 def test_the_household_simulator_is_seeded_and_keeps_its_shares():
     """Same seed, same data; archetype shares as documented; every leak has a start,
     an end and a positive rate; some readings are lost and some meters read to 10 L."""
