@@ -145,7 +145,7 @@ def test_the_main_menu_holds_on_one_line_on_a_laptop(browser, demo_url, width):
     tops = page.eval_on_selector_all(
         "#menu-principal > li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
     )
-    assert len(tops) >= 10 and len(set(tops)) == 1
+    assert len(tops) >= 11 and len(set(tops)) == 1
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     context.close()
 
