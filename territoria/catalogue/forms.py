@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territoria.catalogue.enums import FigureKind, PurchaseChannel
 from territoria.catalogue.models import Figure, Provider, Solution, Tag, UseCase
-from territoria.catalogue.siren import is_valid_siren, normalize
+from territoria.territories.identifiers import compact, is_valid_siren
 
 DECLARATION_TITLE = _("Déclaration du fournisseur")
 
@@ -35,7 +35,7 @@ class ProviderForm(forms.ModelForm):
         )  # fmt: skip
 
     def clean_siren(self):
-        siren = normalize(self.cleaned_data["siren"] or "")
+        siren = compact(self.cleaned_data["siren"] or "")
         if not is_valid_siren(siren):
             raise forms.ValidationError(
                 _("Ce numéro SIREN n'est pas valide : il faut neuf chiffres dont la clé de "

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from territoria import images
-from territoria.opendata.validation import siret_valid
+from territoria.territories.identifiers import is_valid_siret
 
 TYPES = {
     "text": gettext_lazy("Texte court"),
@@ -263,7 +263,7 @@ def _clean_value(field: dict, raw, commune_exists):
         digits = re.sub(r"\s", "", text)
         if not (len(digits) == 14 and digits.isdigit()):
             raise ValidationError(_("Un SIRET compte 14 chiffres."))
-        if not siret_valid(digits):
+        if not is_valid_siret(digits):
             raise ValidationError(_("Ce SIRET est invalide : vérifiez les chiffres saisis."))
         return digits
     if kind == "commune":

@@ -19,6 +19,7 @@ from frictionless import Resource, Schema, system
 
 from territoria import tabular
 from territoria.opendata import schemas
+from territoria.territories.identifiers import is_valid_siret
 
 MAX_ERRORS = 200
 
@@ -46,28 +47,6 @@ class RowError:
     row: int | None  # line number in the file (the header is line 1), None for the file
     field: str
     message: str
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def siret_valid(value: str) -> bool:
-    """A SIRET is 14 digits with a Luhn checksum; La Poste's establishments (SIREN
-    356000000) use a digit sum multiple of 5 instead."""
-    if len(value) != 14 or not value.isdigit():
-        return False
-    if value.startswith("356000000") and value != "35600000000048":
-        return sum(int(c) for c in value) % 5 == 0
-    return luhn_valid(value)
 
 
 def _message(error) -> str:
@@ -388,7 +367,7 @@ def check_row(row: dict, check: dict) -> list[tuple[str, str]]:
     name, params = check.get("name"), check.get("params") or {}
     value = (row.get(params.get("column", "")) or "").strip()
     if name in {"french-siret-value", "siret"}:
-        if value and value.isdigit() and len(value) == 14 and not siret_valid(value):
+        if value and value.isdigit() and len(value) == 14 and not is_valid_siret(value):
             return [
                 (
                     params["column"],

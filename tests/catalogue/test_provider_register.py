@@ -7,7 +7,7 @@ import pytest
 
 from territoria.accounts.models import AuditEvent
 from territoria.catalogue.models import Provider
-from territoria.catalogue.siren import is_valid_siren
+from territoria.territories.identifiers import is_valid_siren
 from tests.catalogue.factories import make_provider
 
 REGISTER = reverse("catalogue:provider_register")

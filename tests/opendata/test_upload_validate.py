@@ -7,7 +7,8 @@ import pytest
 
 from territoria.opendata.models import Dataset, Resource
 from territoria.opendata.schemas import SCHEMAS, UPLOAD_CHOICES
-from territoria.opendata.validation import siret_valid, validate_csv
+from territoria.opendata.validation import validate_csv
+from territoria.territories.identifiers import is_valid_siret
 from tests.opendata.factories import VALID_ROW, metadata, subventions_csv, upload
 
 BAD_SIRET_ROW = VALID_ROW.replace("89912345600019", "21470001200018")
@@ -25,7 +26,7 @@ BAD_ROW = (
 )  # fmt: skip
 def test_siret_checksum(value, valid):
     """A SIRET is valid only with 14 digits and a correct Luhn key."""
-    assert siret_valid(value) is valid
+    assert is_valid_siret(value) is valid
 
 
 @pytest.mark.django_db
