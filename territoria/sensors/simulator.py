@@ -12,6 +12,7 @@
 """
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +159,17 @@ def _leak_flow(results) -> np.ndarray:
     return frame.sum(axis=1).to_numpy()
 
 
+def _run(wntr, wn):
+    """WNTR's hydraulic run. Fitting Net3's pump curve (three points, three unknowns)
+    leaves SciPy no degree of freedom for a covariance, which it warns about: harmless,
+    and silenced here so the warning does not depend on what ran before."""
+    from scipy.optimize import OptimizeWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OptimizeWarning)
+        return wntr.sim.WNTRSimulator(wn).run_sim()
+
+
 def district_flows(
     days: int,
     *,
@@ -173,7 +185,7 @@ def district_flows(
     Returns (flow, leak_flow, truth)."""
     import wntr
 
-    baseline = wntr.sim.WNTRSimulator(_network(days, seed, day_sigma)).run_sim()
+    baseline = _run(wntr, _network(days, seed, day_sigma))
     wn = _network(days, seed, day_sigma)
     flow, _ = _consumption(baseline, wn)
     if not leaks:
@@ -205,7 +217,7 @@ def district_flows(
         truth.append(
             {"node": node, "start_hour": start, "area_m2": area, "fraction": leak["fraction"]}
         )
-    results = wntr.sim.WNTRSimulator(wn).run_sim()
+    results = _run(wntr, wn)
     flow, leak_flow = _consumption(results, wn)
     found = flow[: days * 24] * scale, leak_flow[: days * 24] * scale, truth
     return (*found, baseline_flow) if baseline_too else found
