@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from frictionless import Resource, Schema, system
 
@@ -175,45 +175,33 @@ def _converter(field: dict):
     return None, None
 
 
+# What the agent is told of each conversion, by field type (singular, plural).
+CONVERSION_NOTES = {
+    "date": (
+        gettext_noop("%(n)s date JJ/MM/AAAA convertie en AAAA-MM-JJ"),
+        gettext_noop("%(n)s dates JJ/MM/AAAA converties en AAAA-MM-JJ"),
+    ),
+    "number": (
+        gettext_noop("%(n)s nombre à virgule décimale converti (point décimal)"),
+        gettext_noop("%(n)s nombres à virgule décimale convertis (point décimal)"),
+    ),
+    "integer": (
+        gettext_noop("%(n)s nombre entier sans ses espaces de milliers"),
+        gettext_noop("%(n)s nombres entiers sans leurs espaces de milliers"),
+    ),
+    "boolean": (
+        gettext_noop("%(n)s valeur oui/non écrite comme le schéma l'attend"),
+        gettext_noop("%(n)s valeurs oui/non écrites comme le schéma l'attend"),
+    ),
+}
+
+
 def _conversion_notes(counts: dict[str, int]) -> list[str]:
-    notes = []
-    if counts.get("date"):
-        notes.append(
-            ngettext(
-                "%(n)s date JJ/MM/AAAA convertie en AAAA-MM-JJ",
-                "%(n)s dates JJ/MM/AAAA converties en AAAA-MM-JJ",
-                counts["date"],
-            )
-            % {"n": counts["date"]}
-        )
-    if counts.get("number"):
-        notes.append(
-            ngettext(
-                "%(n)s nombre à virgule décimale converti (point décimal)",
-                "%(n)s nombres à virgule décimale convertis (point décimal)",
-                counts["number"],
-            )
-            % {"n": counts["number"]}
-        )
-    if counts.get("integer"):
-        notes.append(
-            ngettext(
-                "%(n)s nombre entier sans ses espaces de milliers",
-                "%(n)s nombres entiers sans leurs espaces de milliers",
-                counts["integer"],
-            )
-            % {"n": counts["integer"]}
-        )
-    if counts.get("boolean"):
-        notes.append(
-            ngettext(
-                "%(n)s valeur oui/non écrite comme le schéma l'attend",
-                "%(n)s valeurs oui/non écrites comme le schéma l'attend",
-                counts["boolean"],
-            )
-            % {"n": counts["boolean"]}
-        )
-    return notes
+    return [
+        ngettext(singular, plural, counts[kind]) % {"n": counts[kind]}
+        for kind, (singular, plural) in CONVERSION_NOTES.items()
+        if counts.get(kind)
+    ]
 
 
 def _header_errors(header: list[str], sheet_rows, fields: list[dict]) -> list[RowError]:
