@@ -15,6 +15,7 @@ from territoria.accounts.enums import Role
 from territoria.accounts.models import AuditEvent, Invitation, hash_token
 from territoria.accounts.tasks import send_invitation_email
 from tests.accounts.conftest import INVITATION_LINK
+from tests.email_links import follow_signed_out
 
 MEMBERS = "/compte/espace/saint-amand-montrond/membres/"
 INVITE = "/compte/espace/saint-amand-montrond/membres/inviter/"
@@ -45,6 +46,8 @@ def test_admin_invites_from_the_members_page(
     assert message.subject == "Invitation à rejoindre Saint-Amand-Montrond sur Territoria"
     assert "Adèle Admin vous invite à rejoindre Saint-Amand-Montrond" in message.body
     assert "avec le rôle Élu·e" in message.body
+    assert follow_signed_out(client, message.body)[0].startswith("/compte/invitation/")
+    client.force_login(world.admin_saint_amand)
     page = client.get(MEMBERS).content.decode()
     assert "nouvelle@exemple.fr" in page
 

@@ -7,6 +7,7 @@ from territoria.catalogue import feedback_actions, feedback_tasks
 from territoria.catalogue.enums import Moderation
 from territoria.catalogue.models import Feedback
 from tests.catalogue.feedback_helpers import LESSONS, make_offer, valid_data
+from tests.email_links import follow_signed_out
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/catalogue/moderation/retours/"
@@ -64,6 +65,7 @@ def test_feedback_is_published_only_after_approval(
     assert event.collectivite == world.saint_amand
     assert [m.to for m in mailoutbox] == [["agent@saint-amand.fr"]]
     assert "est publié" in mailoutbox[0].subject
+    follow_signed_out(client, mailoutbox[0].body, world.agent_saint_amand)
 
     client.logout()
     for page in (use_case.get_absolute_url(), solution.get_absolute_url()):

@@ -12,6 +12,7 @@ from territoria.catalogue.models import Solution, SolutionRevision
 from territoria.catalogue.search import search
 from tests.catalogue.factories import make_provider, make_use_case
 from tests.catalogue.provider_helpers import offer_data
+from tests.email_links import follow_signed_out
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,8 @@ def test_approving_publishes_records_and_emails_the_members(
     ]
     assert mailoutbox[0].subject == "Votre offre Capteurs Hydro est publiée"
     assert "Motif : Offre complète." in mailoutbox[0].body
+    reader = solution.provider.members.get(email=mailoutbox[0].to[0])
+    follow_signed_out(client, mailoutbox[0].body, reader)
     client.logout()
     assert client.get(solution.get_absolute_url()).status_code == 200
     assert [s.pk for s in search("Capteurs Hydro").solutions] == [solution.pk]

@@ -10,6 +10,7 @@ import pytest
 
 from territoria.demarches.models import Dossier, DossierFile
 from tests.demarches.factories import good_answers
+from tests.email_links import follow_signed_out
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def test_a_resident_files_and_gets_a_numbered_receipt(
     assert mail.outbox[0].to == ["habitant@exemple.fr"]
     assert dossier.number in mail.outbox[0].subject
     assert f"http://testserver{dossier.tracking_url()}" in mail.outbox[0].body
+    assert dossier.tracking_url() in follow_signed_out(client, mail.outbox[0].body)
 
 
 def test_numbers_follow_each_other_per_collectivite(dw, client):

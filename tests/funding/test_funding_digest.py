@@ -9,6 +9,7 @@ import pytest
 
 from territoria.funding.models import DigestSubscription, SentAlert, Window
 from territoria.funding.tasks import send_deadline_digests
+from tests.email_links import follow_signed_out
 from tests.funding.factories import make_programme
 
 TODAY = timezone.localdate()
@@ -27,6 +28,14 @@ def subscribed(world, settings):
     )  # fmt: skip
     DigestSubscription.objects.create(user=world.agent_saint_amand, collectivite=world.saint_amand)
     return world
+
+
+def test_the_digest_links_work_signed_out(subscribed, client):
+    """The programme page opens; the collectivité's funding page asks to sign in first."""
+    send_deadline_digests.call()
+    (message,) = mail.outbox
+    paths = follow_signed_out(client, message.body, subscribed.agent_saint_amand)
+    assert "/aides/programmes/bientot/" in paths
 
 
 def test_a_subscriber_gets_the_deadlines_of_the_next_30_days_once(subscribed):

@@ -10,6 +10,7 @@ from PIL import Image
 
 from territoria.participation.enums import Visibility
 from territoria.participation.models import Comment, Flag, Idea, Support
+from tests.email_links import follow_signed_out
 from tests.factories import make_user
 from tests.participation.factories import make_idea
 
@@ -154,7 +155,7 @@ def test_an_agent_answers_with_a_status(
         (["citoyenne@exemple.fr"], "Niort a répondu à votre idée")
     ]
     assert "Statut : À l'étude" in mailoutbox[0].body
-    assert idea.get_absolute_url() in mailoutbox[0].body
+    assert idea.get_absolute_url() in follow_signed_out(client, mailoutbox[0].body)
 
 
 def test_an_agent_of_another_town_cannot_answer(client, world):

@@ -14,6 +14,7 @@ from territoria.purchasing.convention import convention
 from territoria.purchasing.enums import CampaignStatus
 from territoria.purchasing.models import Need, Participant, SentNotice
 from territoria.purchasing.tasks import follow_deadlines
+from tests.email_links import follow_signed_out
 from tests.purchasing.factories import BIN_TIERS, join, make_campaign, make_member_commune
 
 
@@ -69,6 +70,17 @@ def test_reaching_a_tier_notifies_the_members_once(
     with django_capture_on_commit_callbacks(execute=True):
         join(campaign, orval, world.orval, 16)
     assert SentNotice.objects.filter(kind="tier").count() == 3
+
+
+def test_a_notice_link_works_signed_out(world, orval, client, django_capture_on_commit_callbacks):
+    """The campaign page of a notice opens for a reader who is not signed in."""
+    campaign = make_campaign(world)
+    join(campaign, world.agent_saint_amand, world.saint_amand, 40)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        join(campaign, orval, world.orval, 15)
+    paths = follow_signed_out(client, mail.outbox[0].body, world.agent_saint_amand)
+    assert campaign.get_absolute_url() in paths
 
 
 def test_opening_invites_the_epci_communes_by_email(world, django_capture_on_commit_callbacks):

@@ -13,6 +13,7 @@ from territoria.accounts.enums import Role
 from territoria.reports import actions, handling
 from territoria.reports.enums import Publication, Status
 from territoria.reports.models import Report, Update
+from tests.email_links import follow_signed_out
 from tests.factories import make_member
 from tests.reports.factories import make_report
 
@@ -45,6 +46,8 @@ def test_public_update_emails_the_reporter_with_a_reopen_link(
     assert mail.outbox[0].to == ["camille.secret@exemple.fr"]
     assert "Ampoule changée." in mail.outbox[0].body
     assert "/rouvrir/" in mail.outbox[0].body
+    assert report.get_absolute_url() in follow_signed_out(client, mail.outbox[0].body)
+    client.force_login(rw.world.agent_saint_amand)
     page = client.get(report.get_absolute_url()).content.decode()
     assert "Ampoule changée." in page
 
