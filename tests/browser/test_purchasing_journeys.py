@@ -22,6 +22,29 @@ def login(page, demo_url, email):
     page.get_by_role("button", name="Se connecter").click()
 
 
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_member_losing_money_reads_why_and_what_would_change_it(browser, demo_url, width):
+    """Saint-Amand-Montrond pays more together than alone in the demo: its part says so
+    in words, with the 15 units that would bring the next tier, on a laptop and a phone.
+    (Runs before the next test, which raises Orval's needs past that tier.)"""
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": width, "height": 900}, is_mobile=width < 600
+    )
+    page = context.new_page()
+    login(page, demo_url, "agent.saint-amand-montrond@demo.test")
+    page.goto(demo_url + "/achats-groupes/")
+    page.get_by_role("link", name=DEMO_TITLE).click()
+    mine = page.locator(".purchasing-mine")
+    expect(mine.get_by_text("Attention : économie négative")).to_be_visible()
+    expect(mine.get_by_text("Saint-Amand-Montrond paierait 961,57")).to_be_visible()
+    expect(mine.get_by_text("Il manque 15 capteurs")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    mine.scroll_into_view_if_needed()
+    screenshot(page, f"purchasing-negative-saving-{width}")
+    context.close()
+
+
 def test_a_member_commune_changes_its_needs_and_sees_its_share(page, demo_url):
     """Orval's agent raises its quantity: the group volume and its share follow."""
     login(page, demo_url, "agent.orval@demo.test")
