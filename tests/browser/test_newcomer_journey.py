@@ -169,3 +169,13 @@ def test_my_space_offers_each_role_its_shortcuts(page, demo_url):
     page.get_by_role("link", name="Signalements à traiter").first.click()
     expect(page).to_have_url(re.compile(r"/signalements/saint-amand-montrond/gestion/"))
     screenshot(page, "08-mon-espace-raccourcis")
+
+
+def test_my_space_shortcuts_fit_a_phone(phone, demo_url):
+    """On a phone, the élu's space lists the plan and funding shortcuts, no scrolling."""
+    log_in(phone, demo_url, "elu.saint-amand-montrond@demo.test")
+    phone.goto(demo_url + "/compte/espace/")
+    expect(phone.get_by_role("link", name=re.compile("Feuille de route")).last).to_be_visible()
+    expect(phone.get_by_role("link", name=re.compile("Financements possibles"))).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(phone, "09-mon-espace-telephone")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import screenshot
 from tests.browser.test_catalogue_journeys import log_in
 from tests.browser.test_newcomer_journey import serious_violations
 
@@ -83,3 +84,22 @@ def test_visitor_browses_and_downloads(demo_url, page):
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("COLL_NOM,COLL_SIRET,EQUIP_UID")
     assert "@" not in text
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_dataset_page_says_its_period_in_words(browser, demo_url, width):
+    """The facts of a dataset read « du … au … » or « non renseignée », never dots and
+    dashes, and the page fits a phone."""
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": width, "height": 900}, is_mobile=width < 600
+    )
+    page = context.new_page()
+    page.goto(demo_url + "/donnees/")
+    page.get_by_label("Rechercher").fill("équipements")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="Équipements collectifs (démonstration)").click()
+    period = page.locator("dt:has-text('Période couverte') + dd")
+    expect(period).to_have_text(re.compile(r"^\s*(du \d{1,2} \w+ \d{4} au .+|non renseignée)\s*$"))
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, f"opendata-dataset-{width}")
+    context.close()

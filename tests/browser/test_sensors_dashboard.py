@@ -27,7 +27,9 @@ def test_agent_sees_the_leak_and_handles_the_alert(demo_url, browser, page):
     assert serious_violations(agent) == []
     screenshot(agent, "sensors-dashboard")
 
-    agent.get_by_role("link", name=re.compile("Fuite probable après compteur sur Gymnase municipal")).click()
+    agent.get_by_role(
+        "link", name=re.compile("Fuite probable après compteur sur Gymnase municipal")
+    ).click()
     expect(agent.locator("[data-alert-status]")).to_have_text("Ouverte")
     expect(agent.get_by_text("Eau perdue depuis le début")).to_be_visible()
     agent.get_by_label("Note (facultative)").fill("Plombier prévenu, intervention demain.")

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0004_solutionrevision_notified_at'),
+        ("catalogue", "0004_solutionrevision_notified_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='figure',
-            name='kind',
-            field=models.CharField(choices=[('declared', 'Déclaré'), ('estimated', 'Estimé'), ('measured', 'Mesuré'), ('hypothesis', 'Hypothèse')], max_length=20, verbose_name='nature'),
+            model_name="figure",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("declared", "Déclaré"),
+                    ("estimated", "Estimé"),
+                    ("measured", "Mesuré"),
+                    ("hypothesis", "Hypothèse"),
+                ],
+                max_length=20,
+                verbose_name="nature",
+            ),
         ),
     ]
