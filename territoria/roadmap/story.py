@@ -38,6 +38,22 @@ def tell(context: dict, collectivite) -> list[SafeString]:
     planned, rows, plan = context["planned"], context["rows"], context["plan"]
     cash_url = "#cash-title"
     said = []
+    running = [p for p in planned if (p.get("measured") or {}).get("realised")]
+    for item in running:
+        said.append(
+            format_html(
+                _("{what} est en service depuis {year} : ses économies sont mesurées, {saving}."),
+                what=_use_case(item["slug"], item["title"]),
+                year=item["measured"]["since_year"],
+                saving=_figure(
+                    _("%(amount)s par an") % {"amount": eur(item["measured"]["eur_per_year"])},
+                    "#projects-title",
+                ),
+            )
+        )
+    planned = [p for p in planned if p not in running]
+    if not planned:
+        return said
     first_year = planned[0]["year"]
     first = [p for p in planned if p["year"] == first_year]
     saving = [sum(p["eco"]["saving"][i] for p in first) for i in range(3)]

@@ -14,6 +14,7 @@ import pytest
 from territoria.roadmap import demo as roadmap_demo
 from territoria.roadmap.measured import compare
 from territoria.roadmap.models import Scenario
+from territoria.roadmap.templatetags.roadmap_tags import eur
 from territoria.sensors import ingest
 from territoria.sensors.enums import DeviceKind, Quantity
 from territoria.sensors.models import SavingsMeasure
@@ -151,6 +152,10 @@ def test_the_plan_page_and_pdf_show_the_like_for_like_comparison(
     assert f"réalisé depuis {measure.current_start.year}" in page
     assert "4 appareils mesurés sur 99 compteurs communaux prévus" in page
     assert "35 % prévus, 33,3 % mesurés" in page
+    story = " ".join(str(sentence) for sentence in response.context["story"])
+    assert f"</a> est en service depuis {found['since_year']}" in story
+    assert f"{eur(2555)} par an" in story
+    assert 'le plan commence par <a href="/catalogue/cas-d-usage/capteurs-fuites-eau/' not in story
     pdf = client.get(
         reverse(
             "roadmap:scenario_pdf", kwargs={"slug": "saint-amand-montrond", "pk": saint_amand.pk}
