@@ -95,3 +95,29 @@ def test_every_email_is_rendered_as_plain_text():
         if "render_to_string(" in line and ".txt" in line
     ]
     assert offenders == []
+
+
+HAND_PLURAL = re.compile(r"[a-zéèêàû]\(s\)")
+# An official form's own wording, not a count.
+PLURAL_WORDING = {"Prénom(s)"}
+
+
+def test_no_hand_written_plural_in_what_people_read():
+    """« 2 projet(s) » reads as unfinished: plurals go through ngettext or
+    {% blocktranslate count %}, or the sentence avoids the count."""
+    offenders = []
+    for path in list(PACKAGE.rglob("*.html")) + list(PACKAGE.rglob("*.txt")):
+        if "vendor" in path.parts or "data" in path.relative_to(PACKAGE).parts[:1]:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if HAND_PLURAL.search(line):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{number}")
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            strings = re.findall(r"\"[^\"]*\"|'[^']*'", line)
+            strings = [text for text in strings if text.strip("\"'") not in PLURAL_WORDING]
+            if any(HAND_PLURAL.search(text) for text in strings):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{number}")
+    assert offenders == []

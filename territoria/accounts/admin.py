@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from territoria.accounts import actions as account_actions
 from territoria.accounts import audit
@@ -159,7 +160,8 @@ class InvitationAdmin(admin.ModelAdmin):
             revoked += 1
         self.message_user(
             request,
-            _("%(count)d invitation(s) révoquée(s).") % {"count": revoked},
+            ngettext("%(count)d invitation révoquée.", "%(count)d invitations révoquées.", revoked)
+            % {"count": revoked},
             messages.SUCCESS,
         )
 

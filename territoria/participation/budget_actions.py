@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from territoria.accounts import audit
 from territoria.accounts.actions import ActionError
@@ -37,7 +38,12 @@ class LineErrors(ActionError):
     def __init__(self, lines: list[str]):
         super().__init__(
             "invalid_file",
-            _("Le fichier contient %(n)s erreur(s) ; rien n'a été importé.") % {"n": len(lines)},
+            ngettext(
+                "Le fichier contient %(n)s erreur ; rien n'a été importé.",
+                "Le fichier contient %(n)s erreurs ; rien n'a été importé.",
+                len(lines),
+            )
+            % {"n": len(lines)},
             field="file",
         )
         self.lines = lines

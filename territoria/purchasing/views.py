@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from territoria import tabular
@@ -214,7 +215,11 @@ def invite(request, campaign, can):
     if not form.is_valid():
         raise ActionError("invalid", _("Choisissez au moins une collectivité."))
     count = actions.invite(request.user, campaign, list(form.cleaned_data["collectivites"]))
-    messages.success(request, _("%(n)s collectivité(s) invitée(s).") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)s collectivité invitée.", "%(n)s collectivités invitées.", count)
+        % {"n": count},
+    )
 
 
 @_post_action("manage")

@@ -275,5 +275,5 @@ def set_questions(category: Category, actor, questions: list[dict], deleted_ids=
             "reports.questions",
             collectivite=category.collectivite,
             obj=category,
-            summary=f"{category.name} : {len(questions)} question(s)",
+            summary=f"{category.name} — questions : {len(questions)}",
         )

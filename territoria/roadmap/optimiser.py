@@ -25,6 +25,7 @@ year earlier and checking which constraint breaks, so they read as plain facts.
 import time
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import numpy as np
 
@@ -295,7 +296,11 @@ def _why_not(model: _Model, starts: dict[str, int], key: str, t: int) -> str | N
             }
     moved = {k: v for k, v in starts.items() if k != key}
     if model.capacity_used(moved, t) >= inst.capacity:
-        return _("%(year)s : l'équipe lance déjà %(count)s projet(s), sa capacité") % {
+        return ngettext(
+            "%(year)s : l'équipe lance déjà %(count)s projet, sa capacité",
+            "%(year)s : l'équipe lance déjà %(count)s projets, sa capacité",
+            inst.capacity,
+        ) % {
             "year": year,
             "count": inst.capacity,
         }
@@ -460,9 +465,12 @@ def _diagnose(model: _Model) -> PlanError:
         for t, extra in enumerate(slacks["capacity"]):
             if extra > 1e-3:
                 parts.append(
-                    _(
-                        "en %(year)s, %(count)s projet(s) de plus "
-                        "que la capacité de l'équipe (%(cap)s)"
+                    ngettext(
+                        "en %(year)s, %(count)s projet de plus que la capacité de l'équipe "
+                        "(%(cap)s)",
+                        "en %(year)s, %(count)s projets de plus que la capacité de l'équipe "
+                        "(%(cap)s)",
+                        round(extra),
                     )
                     % {"year": inst.year(t), "count": round(extra), "cap": inst.capacity}
                 )

@@ -10,7 +10,7 @@ query: the caller loads the catalogue once and re-ranks as often as sliders move
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 MATURITY_FACTOR = {"experimental": 0.4, "emerging": 0.6, "proven": 0.85, "mainstream": 1.0}
 OUT_OF_SIZE = 0.5
@@ -160,7 +160,12 @@ def rank(use_cases: list[dict], profile: dict, economics: dict) -> list[Ranked]:
         similar = uc.get("similar_feedback", 0)
         if similar:
             reasons.append(
-                _("%(n)s retour(s) d'expérience de communes de taille comparable.") % {"n": similar}
+                ngettext(
+                    "%(n)s retour d'expérience d'une commune de taille comparable.",
+                    "%(n)s retours d'expérience de communes de taille comparable.",
+                    similar,
+                )
+                % {"n": similar}
             )
         in_place = any(TAG_PROVIDERS.get(tag) == uc["slug"] for tag in equipment)
         if in_place:

@@ -335,8 +335,8 @@ def night_flow_significant(collectivite, now, *, window=SIGNIFICANT_WINDOW) -> l
             return None
         start, median, excess = leaks.mnf_significant_event(mnf, alarms, onset, last, window=window)
         detail = _(
-            "Débit minimum de nuit (2 h – 4 h) : %(mnf)s m³/h depuis %(nights)s "
-            "nuit(s), %(pct)s %% au-dessus de la médiane des %(w)s nuits "
+            "Débit minimum de nuit (2 h – 4 h) : %(mnf)s m³/h (nuits concernées : "
+            "%(nights)s), %(pct)s %% au-dessus de la médiane des %(w)s nuits "
             "précédentes (%(median)s m³/h) ; un écart que les variations "
             "ordinaires de ces nuits n'expliquent pas."
         ) % {

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import numpy as np
 
@@ -32,8 +33,10 @@ class BatchRejected(Exception):
         self.errors = errors
         self.code = code
         count = len(errors)
-        self.message = message or _(
-            "Lot refusé : %(count)s élément(s) invalide(s), aucun relevé n'a été enregistré."
+        self.message = message or ngettext(
+            "Lot refusé : %(count)s élément invalide, aucun relevé n'a été enregistré.",
+            "Lot refusé : %(count)s éléments invalides, aucun relevé n'a été enregistré.",
+            count,
         ) % {"count": count}
         super().__init__(self.message)
 

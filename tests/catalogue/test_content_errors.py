@@ -148,7 +148,7 @@ def test_command_reports_every_error_in_french_and_writes_nothing(tmp_path, sain
     with pytest.raises(CommandError) as caught:
         call_command("load_catalogue", "--dir", str(tmp_path))
     assert str(caught.value) == (
-        "Contenu du catalogue invalide, rien n'a été modifié (2 erreur(s)) :\n"
+        "Contenu du catalogue invalide, rien n'a été modifié (erreurs : 2) :\n"
         "- use_cases.json, élément « capteurs-fuites-eau », champ « figures[1].unit » : "
         "valeur inconnue « euros » (attendu : eur, eur_per_year, percent, years, kwh_per_year, "
         "m3_per_year, count).\n"

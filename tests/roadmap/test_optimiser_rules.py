@@ -100,7 +100,7 @@ def test_too_many_imposed_projects_in_one_year_name_the_capacity():
                 capacity=2,
             )
         )
-    assert "1 projet(s) de plus que la capacité de l'équipe (2)" in caught.value.message
+    assert "1 projet de plus que la capacité de l'équipe (2)" in caught.value.message
 
 
 def test_a_prerequisite_cycle_is_refused_with_its_names():

@@ -46,7 +46,7 @@ def test_every_use_case_is_scored_with_reasons(shipped):
         "Prérequis à lancer avant : Compteurs communicants (Télérelève des compteurs d'eau "
         "des abonnés), Réseau LoRaWAN (Réseau LoRaWAN territorial)."
     )
-    assert water.reasons[4] == "1 retour(s) d'expérience de communes de taille comparable."
+    assert water.reasons[4] == "1 retour d'expérience d'une commune de taille comparable."
     assert water.economics.saving[1] == pytest.approx(0.35 * 8 * 9899)
 
 

@@ -133,7 +133,7 @@ def test_csv_upload_page_reports_bad_lines(fleet, world, client):
     )
     body = response.content.decode()
     assert "capteur inconnu : NOPE" in body
-    assert "Lot refusé : 1 élément(s) invalide(s)" in body
+    assert "Lot refusé : 1 élément invalide" in body
     ok = b"device,quantity,timestamp,value\nSAM-0042,water_volume,2025-03-15T00:00:00Z,1\n"
     response = client.post(
         "/capteurs/saint-amand-montrond/envoi-csv/", {"file": SimpleUploadedFile("r.csv", ok)}

@@ -173,7 +173,7 @@ def test_one_bad_item_rejects_the_whole_batch(fleet, post, bad, code, message):
     assert response.status_code == 422
     assert response.json() == {
         "code": "invalid_batch",
-        "message": "Lot refusé : 1 élément(s) invalide(s), aucun relevé n'a été enregistré.",
+        "message": "Lot refusé : 1 élément invalide, aucun relevé n'a été enregistré.",
         "error_count": 1,
         "errors": [{"item": 2, "code": code, "message": message}],
     }

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.full_data
 def test_full_import_loads_france_and_a_second_run_changes_nothing(db, full_cog):
     """All 34,969 communes and 1,255 EPCI load in under 30 s; re-importing changes nothing."""
     assert full_cog.seconds < 30
-    assert "Communes : 34969 créé(s), 0 modifié(s), 0 inchangé(s), 0 supprimé(s)" in full_cog.output
-    assert "EPCI : 1255 créé(s), 0 modifié(s), 0 inchangé(s), 0 supprimé(s)" in full_cog.output
+    assert "Communes — créés : 34969, modifiés : 0, inchangés : 0, supprimés : 0" in full_cog.output
+    assert "EPCI — créés : 1255, modifiés : 0, inchangés : 0, supprimés : 0" in full_cog.output
     counts = (
         Commune.objects.count(),
         Epci.objects.count(),
@@ -39,7 +39,7 @@ def test_full_import_loads_france_and_a_second_run_changes_nothing(db, full_cog)
 
     out = StringIO()
     call_command("import_territories", stdout=out, stderr=StringIO())
-    assert "Communes : 0 créé(s), 0 modifié(s), 34969 inchangé(s), 0 supprimé(s)" in out.getvalue()
+    assert "Communes — créés : 0, modifiés : 0, inchangés : 34969, supprimés : 0" in out.getvalue()
     assert "Aucun changement : les territoires sont déjà à jour" in out.getvalue()
     assert SearchToken.objects.count() == tokens
 

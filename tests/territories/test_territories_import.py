@@ -47,7 +47,7 @@ def test_import_loads_every_table_of_the_file(sample_file):
     assert Epci.objects.count() == len(data["epci"]) == 35
     assert Commune.objects.count() == len(data["communes"]) == 420
     assert FormerCode.objects.count() == len(data["former_codes"]) == 156
-    assert "Communes : 420 créé(s), 0 modifié(s), 0 inchangé(s), 0 supprimé(s)" in output
+    assert "Communes — créés : 420, modifiés : 0, inchangés : 0, supprimés : 0" in output
     assert "Source : @etalab/decoupage-administratif 6.0.0 (2026-03-09)" in output
 
 
@@ -76,7 +76,7 @@ def test_second_import_changes_nothing(sample_file):
     before = snapshot()
     output = run_import(sample_file)
     assert snapshot() == before
-    assert "Communes : 0 créé(s), 0 modifié(s), 420 inchangé(s), 0 supprimé(s)" in output
+    assert "Communes — créés : 0, modifiés : 0, inchangés : 420, supprimés : 0" in output
     assert "Aucun changement : les territoires sont déjà à jour" in output
 
 
@@ -91,7 +91,7 @@ def test_changed_population_is_updated_in_place(tmp_path, sample_file):
     assert set(
         SearchToken.objects.filter(commune_id="18197").values_list("population", flat=True)
     ) == {10_500}
-    assert "Communes : 0 créé(s), 1 modifié(s), 419 inchangé(s), 0 supprimé(s)" in output
+    assert "Communes — créés : 0, modifiés : 1, inchangés : 419, supprimés : 0" in output
     assert Commune.objects.count() == 420
 
 
@@ -120,8 +120,8 @@ def test_commune_gone_from_the_file_is_deleted_unless_registered(tmp_path, sampl
     assert not Commune.objects.filter(code="18200").exists()
     assert Commune.objects.filter(code="18173").exists()
     assert Collectivite.objects.filter(commune_id="18173").exists()
-    assert "Communes : 0 créé(s), 0 modifié(s), 418 inchangé(s), 1 supprimé(s)" in out.getvalue()
-    assert "Communes : 1 absent(s) du fichier mais encore utilisé(s), conservé(s) : 18173" in (
+    assert "Communes — créés : 0, modifiés : 0, inchangés : 418, supprimés : 1" in out.getvalue()
+    assert "Communes — absents du fichier mais encore utilisés, donc conservés : 1 (18173)" in (
         err.getvalue()
     )
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from territoria.accounts import audit
@@ -168,7 +169,11 @@ def manage_bulk(request, slug):
     except ActionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(count)s signalement(s) traité(s).") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s signalement traité.", "%(count)s signalements traités.", count)
+            % {"count": count},
+        )
     return redirect(reverse("reports:manage_list", kwargs={"slug": slug}))
 
 

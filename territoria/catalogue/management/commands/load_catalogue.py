@@ -40,15 +40,15 @@ class Command(BaseCommand):
             raise CommandError(
                 _(
                     "Contenu du catalogue invalide, rien n'a été modifié "
-                    "(%(n)d erreur(s)) :\n%(lines)s"
+                    "(erreurs : %(n)d) :\n%(lines)s"
                 )
                 % {"n": len(error.problems), "lines": lines}
             ) from error
         for key, counts in report.counts.items():
             self.stdout.write(
                 _(
-                    "%(label)s : %(created)d créé(s), %(updated)d mis à jour, "
-                    "%(unchanged)d inchangé(s)"
+                    "%(label)s — créés : %(created)d, mis à jour : %(updated)d, "
+                    "inchangés : %(unchanged)d"
                 )
                 % {
                     "label": LABELS[key],

@@ -142,7 +142,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  - {alert.title}")
         self.stdout.write(
             f"Vérité terrain : {len(truth)} fuites après compteur, "
-            f"{len(network_truth)} fuite(s) réseau."
+            f"fuites réseau : {len(network_truth)}."
         )
 
     def _send(self, directory, device, quantity, ts, values) -> int:

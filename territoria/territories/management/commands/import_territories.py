@@ -72,8 +72,8 @@ class Command(BaseCommand):
         for key, outcome in outcomes.items():
             self.stdout.write(
                 _(
-                    "%(label)s : %(created)d créé(s), %(updated)d modifié(s), "
-                    "%(unchanged)d inchangé(s), %(deleted)d supprimé(s)"
+                    "%(label)s — créés : %(created)d, modifiés : %(updated)d, "
+                    "inchangés : %(unchanged)d, supprimés : %(deleted)d"
                 )
                 % {
                     "label": LABELS[key],
@@ -86,8 +86,8 @@ class Command(BaseCommand):
             if outcome.kept:
                 self.stderr.write(
                     _(
-                        "%(label)s : %(count)d absent(s) du fichier mais encore utilisé(s), "
-                        "conservé(s) : %(codes)s"
+                        "%(label)s — absents du fichier mais encore utilisés, donc "
+                        "conservés : %(count)d (%(codes)s)"
                     )
                     % {
                         "label": LABELS[key],
