@@ -193,7 +193,7 @@ def backup_command(args) -> int:
 def restore_command(args) -> int:
     _setup()
     from territoria import encryption
-    from territoria.backup import RestoreError, restore
+    from territoria.restore import RestoreError, restore
 
     path = Path(args.path)
     passphrase = None

@@ -16,7 +16,8 @@ import pytest
 
 from territoria.accounts.enums import Role
 from territoria.accounts.models import Membership, User
-from territoria.backup import RestoreError, backup, restore, stored_folders
+from territoria.backup import RestoreError, backup, stored_folders
+from territoria.restore import restore
 from territoria.territories.models import Collectivite
 from tests.factories import make_member, make_user
 
