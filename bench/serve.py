@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from territoria.server import server_command, wait_until_answering  # noqa: E402
+from territoria.server import server_command, stop, wait_until_answering  # noqa: E402
 
 PATHS = {"vue minimale (/bench/ok)": "/bench/ok", "page d'accueil (/)": "/"}
 # name: (server, request threads per worker process)
@@ -178,15 +178,6 @@ def start(server, threads, env, args, logs: Path) -> tuple[subprocess.Popen, str
     for path in PATHS.values():
         check_page(base + path)
     return process, base
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def one_run(process, url, args) -> dict:

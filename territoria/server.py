@@ -189,6 +189,18 @@ def _answers(host: str, port: int, headers: dict[str, str]) -> bool:
     return True
 
 
+def stop(process: subprocess.Popen, grace: float = 30) -> None:
+    """End a server process: SIGTERM, then SIGKILL if it is still there after `grace`."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_until_answering(
     server: subprocess.Popen, host: str, port: int, headers: dict[str, str] | None = None
 ) -> bool:
@@ -274,6 +286,4 @@ def serve(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if server.poll() is None:
-            server.terminate()
-            server.wait()
+        stop(server)

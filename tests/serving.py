@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from territoria.server import wait_until_answering
+from territoria.server import stop, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTENING = "Territoria écoute sur "
@@ -65,12 +65,7 @@ def territoria(args: list[str], env: dict[str, str], log_path: Path) -> Iterator
                 )
         yield found[0]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         reader.join(timeout=30)
         process.stdout.close()
 

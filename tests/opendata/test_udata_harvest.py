@@ -14,7 +14,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 from territoria.opendata.demo import UPLOADS
 from territoria.opendata.enums import LICENCE_URLS
-from territoria.server import production_environment, server_command
+from territoria.server import production_environment, server_command, stop
 from territoria.territories.demo import DEMO_COMMUNES
 from tests.serving import free_port, wait_for_port
 
@@ -65,12 +65,7 @@ def served(prepared_demo):
         wait_for_port(process, port)
         yield f"http://127.0.0.1:{port}", harvester
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @pytest.fixture(scope="module")
