@@ -11,7 +11,7 @@ from django.utils import timezone
 import numpy as np
 import pytest
 
-from territoria.names import de, natural_key
+from territoria.french import de, natural_key
 from territoria.sensors import indicators, ingest
 from territoria.sensors.enums import DeviceKind, SiteKind
 from territoria.sensors.models import Device

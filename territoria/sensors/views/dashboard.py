@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territoria.charts import Series, bar_chart, line_chart
-from territoria.names import de, natural_key
+from territoria.french import de, natural_key
 from territoria.sensors import indicators, links, units
 from territoria.sensors.enums import AlertStatus, DeviceKind, Quantity, SiteKind
 from territoria.sensors.models import MAIN_QUANTITY, Alert, Device, Site

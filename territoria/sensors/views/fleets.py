@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoria.accounts.actions import ActionError
-from territoria.names import natural_key
+from territoria.french import natural_key
 from territoria.sensors import actions
 from territoria.sensors.forms import CsvUploadForm, FleetForm
 from territoria.sensors.ingest import BatchRejected
