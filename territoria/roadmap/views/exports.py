@@ -33,8 +33,8 @@ def _filename(scenario, extension):
 def scenario_pdf(request, slug, pk):
     collectivite, profile, _abilities = roadmap_for(request, slug)
     scenario = scenario_of(collectivite, pk)
-    context = {End(end).value: plan_context(scenario, end) for end in End.values}
-    main = with_story(context[End.CENTRAL], collectivite)
+    # The document tells the central plan; the three ends' summaries come with it.
+    main = with_story(plan_context(scenario, End.CENTRAL), collectivite)
     ranked = {r.slug: r for r in planning.recommendation(profile)}
     lines = [
         {"title": p["title"], "lines": ranked[p["slug"]].economics.lines}
